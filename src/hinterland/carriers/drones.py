@@ -1,0 +1,76 @@
+"""Delivery drones flying from drone sites.
+
+Defaults, from public specifications where they exist (otherwise stated as
+planning assumptions):
+
+* ``payload_kg`` 2.27 (5 lb): the payload class of Amazon Prime Air's MK27-2 and
+  MK30 ("packages of 5 pounds or less"), also Wing's order of magnitude.
+* ``radius_km`` 12.0 (~7.5 miles): the delivery radius reported for Prime Air
+  sites (Lockeford CA, College Station TX); a flight goes out and back.
+* ``speed_kmh`` 80 (~50 mph): the top speed reported for MK27-class drones.
+* ``prep_min`` 20: pick, pack and load before take-off (assumption), so a
+  60-minute promise leaves ~40 min of flight and margin.
+* ``open_min``/``close_min`` 08:00-20:00: daylight operating hours (assumption).
+* ``availability`` 0.85: share of operating hours flyable in wind, rain and icing
+  (assumption; lower in northern winters). Promises take the per-order
+  ``weather_ok`` flag; ``availability`` scales planned capacity.
+* ``flights_per_hour`` 4 per site (assumption) for :meth:`DroneFleet.daily_capacity`.
+* ``cost_per_delivery_usd`` 6.00 (assumption: amortised craft, remote pilots, site).
+* ``co2_kg_per_km`` 0.022: ~0.06 kWh per km for a ~35 kg multirotor at the US
+  grid average of ~0.37 kg CO2/kWh (EIA, 2023).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from hinterland.carriers.money import usd
+from hinterland.errors import HinterlandError
+
+LB_KG = 0.45359237
+
+
+@dataclass(frozen=True)
+class DroneFleet:
+    """Drones at drone sites (documented defaults above). Times in minutes of the day."""
+
+    payload_kg: float = round(5 * LB_KG, 2)
+    radius_km: float = 12.0
+    speed_kmh: float = 80.0
+    prep_min: float = 20.0
+    open_min: float = 8 * 60.0
+    close_min: float = 20 * 60.0
+    availability: float = 0.85
+    flights_per_hour: float = 4.0
+    cost_per_delivery_usd: Decimal = field(default_factory=lambda: Decimal("6.00"))
+    co2_kg_per_km: float = 0.022
+
+    def __post_init__(self) -> None:
+        for name in ("payload_kg", "radius_km", "speed_kmh", "flights_per_hour"):
+            v = getattr(self, name)
+            if not np.isfinite(v) or v <= 0:
+                raise HinterlandError(f"drone {name} must be > 0, got {v!r}")
+        if self.prep_min < 0 or self.co2_kg_per_km < 0:
+            raise HinterlandError("drone prep_min and co2_kg_per_km must be >= 0")
+        if not 0 <= self.open_min < self.close_min <= 24 * 60:
+            raise HinterlandError("drone hours need 0 <= open_min < close_min <= 1440")
+        if not 0 <= self.availability <= 1:
+            raise HinterlandError(f"drone availability must be within 0..1, got {self.availability}")
+        object.__setattr__(self, "cost_per_delivery_usd",
+                           usd(self.cost_per_delivery_usd, name="drone cost_per_delivery_usd"))
+
+    def flight_min(self, gc_km: ArrayLike) -> NDArray[np.float64]:
+        """One-way flight minutes over a great-circle distance (drones fly straight)."""
+        return np.asarray(gc_km, dtype=float) / self.speed_kmh * 60.0
+
+    def parcel_co2_kg(self, gc_km: ArrayLike) -> NDArray[np.float64]:
+        """CO2 of one delivery: out and back."""
+        return 2.0 * np.asarray(gc_km, dtype=float) * self.co2_kg_per_km
+
+    def daily_capacity(self) -> float:
+        """Expected deliveries per site per day: hours x flights/hour x availability."""
+        return (self.close_min - self.open_min) / 60.0 * self.flights_per_hour * self.availability

@@ -1,0 +1,188 @@
+"""Model selection and combination chosen on rolling validation windows only.
+
+Per-series selection on one validation window is noisy for intermittent
+demand: with a handful of non-zero periods the "best" model of a series is
+mostly luck, and it loses to a good single model out of sample. The methods
+here pool information instead:
+
+``"combo"`` (default)
+    1. Rolling-origin validation on the *training* periods only
+       (:func:`hinterland.demand.backtest.backtest`, several windows).
+    2. Rank the candidate models by their validation RMSSE pooled over all
+       series and windows.
+    3. Candidates for the final forecast are every single model and the mean
+       of the top-``k`` models for ``k = 2 .. max_k``; the candidate with the
+       lowest pooled validation RMSSE is used for every series.
+``"pooled"``
+    The single model with the lowest pooled validation RMSSE.
+``"per_series"``
+    Each series' own best model on the validation windows (shown for
+    comparison; usually worse).
+``"per_series_topk"``
+    For each series, the mean of its own ``max_k`` best validation models.
+
+None of these looks at the periods being forecast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from hinterland.demand.backtest import backtest, window_errors
+from hinterland.demand.forecast import DEFAULT_MODELS, forecast_panel
+from hinterland.errors import HinterlandError
+
+SELECTION_METHODS: tuple[str, ...] = ("combo", "pooled", "per_series", "per_series_topk")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Result of :func:`select_and_forecast`.
+
+    Attributes
+    ----------
+    forecast
+        Array ``(n_series, h)`` of the selected forecast.
+    method
+        Selection method used.
+    chosen
+        Description of the choice, e.g. ``"mean(IMAPA,TSB,ADIDA)"``.
+    validation
+        Pooled validation RMSSE of every candidate (columns ``candidate``,
+        ``rmsse``), best first.
+    cutoffs
+        Validation cutoffs used (all inside the training periods).
+    model_forecasts
+        Each single model's forecast, ``(n_series, h)``.
+    """
+
+    forecast: np.ndarray
+    method: str
+    chosen: str
+    validation: pd.DataFrame
+    cutoffs: list[int]
+    model_forecasts: dict[str, np.ndarray] = field(repr=False)
+
+
+def _pooled_rmsse(msse: np.ndarray) -> float:
+    """Mean over series of sqrt(mean over windows of MSSE); ``msse`` is windows x series."""
+    with np.errstate(invalid="ignore"):
+        per_series = np.sqrt(np.nanmean(msse, axis=0))
+    return float(np.nanmean(per_series))
+
+
+def select_and_forecast(
+    panel: np.ndarray,
+    h: int,
+    *,
+    models: Sequence[str] = DEFAULT_MODELS,
+    method: str = "combo",
+    n_windows: int = 4,
+    step: int | None = None,
+    max_k: int = 5,
+    season_length: int = 7,
+    min_train: int | None = None,
+) -> Selection:
+    """Choose a forecast on rolling validation windows, then forecast ``h`` ahead.
+
+    Parameters
+    ----------
+    panel
+        Training demand, series x periods (NaN before a series starts). The
+        forecast is for the ``h`` periods after its last column.
+    h
+        Horizon.
+    models
+        Candidate statsforecast models (names from
+        :data:`~hinterland.demand.forecast.MODEL_NAMES`).
+    method
+        One of :data:`SELECTION_METHODS` (see module docstring).
+    n_windows, step
+        Validation windows: ``n_windows`` cutoffs ``step`` periods apart
+        (default ``step = max(1, h // 2)``), the last ending at the panel's end.
+    max_k
+        Largest number of models averaged.
+    season_length
+        Season of ``SeasonalNaive`` / ``WindowAverage``.
+    min_train
+        Shortest training part of a validation window (default ``max(4, h)``).
+
+    Returns
+    -------
+    Selection
+    """
+    if method not in SELECTION_METHODS:
+        raise HinterlandError(
+            f"unknown selection method {method!r}; choose from {', '.join(SELECTION_METHODS)}"
+        )
+    models = list(models)
+    if not models:
+        raise HinterlandError("no candidate models")
+    panel = np.asarray(panel, dtype=float)
+    step = step or max(1, h // 2)
+    min_train = min_train if min_train is not None else max(4, h)
+    _, val_fc = backtest(
+        panel,
+        h,
+        n_windows=n_windows,
+        step=step,
+        models=models,
+        season_length=season_length,
+        min_train=min_train,
+    )
+    cutoffs = sorted(val_fc)
+    errs = [window_errors(panel, c, h, val_fc[c]) for c in cutoffs]
+    single = {m: np.vstack([e[m] for e in errs]) for m in models}  # windows x series
+    single_score = {m: _pooled_rmsse(v) for m, v in single.items()}
+    ranked = sorted(models, key=lambda m: (np.nan_to_num(single_score[m], nan=np.inf), m))
+    final_fc = forecast_panel(panel, h, models, season_length=season_length)
+
+    n = panel.shape[0]
+    rows = [{"candidate": m, "rmsse": single_score[m]} for m in models]
+    if method == "pooled":
+        best = ranked[0]
+        forecast, chosen = final_fc[best], best
+    elif method == "combo":
+        cands: dict[str, tuple[str, ...]] = {m: (m,) for m in models}
+        for k in range(2, min(max_k, len(ranked)) + 1):
+            cands[f"mean({','.join(ranked[:k])})"] = tuple(ranked[:k])
+        scores = {}
+        for name, members in cands.items():
+            if len(members) == 1:
+                scores[name] = single_score[members[0]]
+                continue
+            msse = []
+            for c, _ in zip(cutoffs, errs, strict=True):
+                f = np.mean([val_fc[c][m] for m in members], axis=0)
+                msse.append(window_errors(panel, c, h, {"x": f})["x"])
+            scores[name] = _pooled_rmsse(np.vstack(msse))
+            rows.append({"candidate": name, "rmsse": scores[name]})
+        chosen = min(scores, key=lambda k: (np.nan_to_num(scores[k], nan=np.inf), k))
+        forecast = np.mean([final_fc[m] for m in cands[chosen]], axis=0)
+    else:
+        stacked = np.stack([single[m] for m in models])  # models x windows x series
+        with np.errstate(invalid="ignore"):
+            per = np.sqrt(np.nanmean(stacked, axis=1))  # models x series
+        # Series without a validation score use the pooled ranking.
+        fallback = np.array([ranked.index(m) for m in models], dtype=float)
+        per = np.where(np.isnan(per), fallback[:, None] * 1e9, per)
+        order = np.argsort(per, axis=0, kind="stable")  # models x series
+        k = 1 if method == "per_series" else min(max_k, len(models))
+        all_fc = np.stack([final_fc[m] for m in models])  # models x series x h
+        pick = order[:k]  # k x series
+        forecast = all_fc[pick, np.arange(n)[None, :], :].mean(axis=0)
+        counts = pd.Series(np.asarray(models)[order[0]]).value_counts()
+        chosen = f"{method}: most often {counts.index[0]} ({counts.iloc[0] / n:.0%})"
+    validation = pd.DataFrame(rows).sort_values("rmsse").reset_index(drop=True)
+    return Selection(
+        forecast=forecast,
+        method=method,
+        chosen=chosen,
+        validation=validation,
+        cutoffs=cutoffs,
+        model_forecasts=final_fc,
+    )

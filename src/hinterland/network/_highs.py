@@ -1,0 +1,119 @@
+"""Thin wrapper over ``highspy`` for sparse MILPs (private helper).
+
+One function, :func:`solve_milp`, passes a row-wise sparse model to HiGHS, with an
+optional warm start, and returns values, objective, best bound and status.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+
+@dataclass(frozen=True)
+class MilpResult:
+    """Outcome of one HiGHS MILP solve.
+
+    Attributes
+    ----------
+    x
+        Column values (``nan`` everywhere when HiGHS found no solution).
+    objective
+        Objective of ``x`` (``nan`` without solution).
+    bound
+        Best dual bound HiGHS proved (``nan`` when none).
+    status
+        ``"optimal"``, ``"time_limit"``, ``"infeasible"`` or HiGHS's status text.
+    seconds
+        Wall time of the solve.
+    """
+
+    x: NDArray[np.float64]
+    objective: float
+    bound: float
+    status: str
+    seconds: float
+
+
+def solve_milp(
+    cost: NDArray[np.float64],
+    a: sp.csr_matrix,
+    row_lower: NDArray[np.float64],
+    row_upper: NDArray[np.float64],
+    col_lower: NDArray[np.float64],
+    col_upper: NDArray[np.float64],
+    integer: NDArray[np.bool_],
+    *,
+    maximize: bool = False,
+    time_limit: float = 60.0,
+    mip_rel_gap: float = 1e-6,
+    start: NDArray[np.float64] | None = None,
+    threads: int = 1,
+    offset: float = 0.0,
+) -> MilpResult:
+    """Solve ``opt cost @ x + offset`` s.t. ``row_lower <= a @ x <= row_upper`` with HiGHS.
+
+    Infinite bounds are given as ``numpy.inf``. ``start`` is a feasible solution used
+    as incumbent (HiGHS checks it).
+    """
+    t0 = time.perf_counter()
+    n_col = int(cost.shape[0])
+    a = sp.csr_matrix(a)
+    lp = highspy.HighsLp()
+    lp.num_col_ = n_col
+    lp.num_row_ = int(a.shape[0])
+    lp.col_cost_ = np.asarray(cost, dtype=np.float64)
+    lp.col_lower_ = np.asarray(col_lower, dtype=np.float64)
+    lp.col_upper_ = np.asarray(col_upper, dtype=np.float64)
+    lp.row_lower_ = np.asarray(row_lower, dtype=np.float64)
+    lp.row_upper_ = np.asarray(row_upper, dtype=np.float64)
+    lp.offset_ = float(offset)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = a.indices.astype(np.int32)
+    lp.a_matrix_.value_ = a.data.astype(np.float64)
+    lp.a_matrix_.num_col_ = n_col
+    lp.a_matrix_.num_row_ = int(a.shape[0])
+    lp.integrality_ = [
+        highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
+        for flag in np.asarray(integer, dtype=bool)
+    ]
+    lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
+    h = highspy.Highs()
+    h.silent()
+    h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
+    h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
+    h.setOptionValue("threads", int(threads))
+    h.passModel(lp)
+    if start is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = np.asarray(start, dtype=np.float64)
+        sol.value_valid = True
+        h.setSolution(sol)
+    h.run()
+    status_obj = h.getModelStatus()
+    text = h.modelStatusToString(status_obj).lower()
+    info = h.getInfo()
+    x = np.asarray(h.getSolution().col_value, dtype=np.float64)
+    has_sol = info.primal_solution_status >= 1 and x.shape[0] == n_col
+    objective = float(info.objective_function_value) if has_sol else math.nan
+    bound = float(info.mip_dual_bound) if math.isfinite(info.mip_dual_bound) else math.nan
+    if status_obj == highspy.HighsModelStatus.kOptimal:
+        status = "optimal"
+        if math.isnan(bound):
+            bound = objective
+    elif status_obj == highspy.HighsModelStatus.kTimeLimit:
+        status = "time_limit"
+    elif status_obj == highspy.HighsModelStatus.kInfeasible:
+        status = "infeasible"
+    else:
+        status = text
+    if not has_sol:
+        x = np.full(n_col, np.nan)
+    return MilpResult(x, objective, bound, status, time.perf_counter() - t0)

@@ -1,0 +1,70 @@
+"""The command line: JSON outputs, errors and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from hinterland.cli import main
+
+
+def run(args, capsys):
+    with pytest.raises(SystemExit) as info:
+        main([*args])
+        raise SystemExit(0)
+    out = capsys.readouterr()
+    return info.value.code or 0, out.out, out.err
+
+
+def test_zips_summary_json(capsys):
+    code, out, _ = run(["zips", "summary", "--json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["zip_areas"] == 33_639
+    assert abs(data["population"] - 329.7e6) / 329.7e6 < 0.001
+    assert data["nonmetro_zip_areas"] == 15_250
+    by = {r["rurality"]: r for r in data["by_rurality"]}
+    assert sum(r["zip_areas"] for r in by.values()) == data["zip_areas"]
+    assert sum(r["zip_areas"] for k, r in by.items() if k != "metro") == 15_250
+    assert data["land_km2"] == pytest.approx(sum(r["land_km2"] for r in by.values()))
+
+
+def test_zips_summary_filters(capsys):
+    code, out, _ = run(
+        ["zips", "summary", "--state", "MT,WY", "--rurality", "rural", "--json"], capsys
+    )
+    data = json.loads(out)
+    assert code == 0 and 0 < data["zip_areas"] < 600
+    assert [r["zip_areas"] for r in data["by_rurality"] if r["rurality"] != "rural"] == [0, 0, 0]
+
+
+def test_unknown_state_is_a_clear_error(capsys):
+    code, _, err = run(["zips", "summary", "--state", "XX"], capsys)
+    assert code == 2 and "unknown state code" in err and "Traceback" not in err
+
+
+def test_data_verify_and_list(capsys):
+    code, out, _ = run(["data", "verify", "--json"], capsys)
+    assert code == 0 and json.loads(out)["ok"]
+    code, out, _ = run(["data", "list", "--json"], capsys)
+    assert code == 0 and len(json.loads(out)["files"]) == 14
+
+
+def test_data_dir_option_reports_missing_files(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("HINTERLAND_DATA_DIR", raising=False)
+    code, _, err = run(["--data-dir", str(tmp_path), "zips", "summary"], capsys)
+    assert code == 2 and "is missing" in err
+
+
+def test_console_script_runs():
+    proc = subprocess.run(
+        [sys.executable, "-m", "hinterland.cli", "zips", "summary", "--state", "MT", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["zip_areas"] > 300

@@ -68,3 +68,15 @@ def test_console_script_runs():
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["zip_areas"] > 300
+
+
+def test_facilities_check(capsys, data_folder, tmp_path):
+    path = data_folder / "facilities" / "amazon_fulfillment_centers_2019.csv"
+    code, out, _ = run(
+        ["facilities", "check", str(path), "--kind", "fulfillment_center", "--json"], capsys
+    )
+    assert code == 0 and json.loads(out)["sites"] == 184
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,lat,lon\na,45,-100\nb,45,-300\n")
+    code, _, err = run(["facilities", "check", str(bad), "--kind", "drone_site"], capsys)
+    assert code == 2 and "bad.csv, row 2, column 'lon'" in err.replace("\n", "")

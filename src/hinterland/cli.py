@@ -22,6 +22,7 @@ from hinterland.errors import HinterlandError
 COMMAND_MODULES: tuple[str, ...] = (
     "data",
     "zips",
+    "facilities",
     "demo",
 )
 

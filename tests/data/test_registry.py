@@ -47,3 +47,37 @@ def test_unknown_name_and_bad_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("HINTERLAND_DATA_DIR", str(tmp_path / "absent"))
     with pytest.raises(DataFileError, match="is not a folder"):
         data_path("zip_areas/uszips_simplemaps_2025.csv")
+
+
+def test_download_path_fetches_and_checks_hash(tmp_path, monkeypatch, data_folder):
+    """With no mirror, files are downloaded (here from a loopback server) and hash-checked."""
+    import dataclasses
+    import functools
+    import http.server
+    import threading
+
+    from hinterland.data import registry
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(data_folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        name = "rurality/RUCA2010zipcode.csv"
+        url = f"http://127.0.0.1:{server.server_address[1]}/{name}"
+        entry = dataclasses.replace(registry.REGISTRY[name], url=url)
+        monkeypatch.setitem(registry.REGISTRY, name, entry)
+        monkeypatch.setattr(registry, "_FILES", (entry,))
+        monkeypatch.delenv("HINTERLAND_DATA_DIR", raising=False)
+        monkeypatch.setattr(registry, "_find_mirror", lambda: None)
+        monkeypatch.setenv("HINTERLAND_CACHE_DIR", str(tmp_path / "cache"))
+        path = data_path(name)
+        assert path.is_relative_to(tmp_path / "cache") and path.stat().st_size > 1_000_000
+        # A server handing out different bytes is refused.
+        bad = dataclasses.replace(entry, sha256="0" * 64)
+        monkeypatch.setitem(registry.REGISTRY, name, bad)
+        monkeypatch.setattr(registry, "_FILES", (bad,))
+        monkeypatch.setenv("HINTERLAND_CACHE_DIR", str(tmp_path / "cache2"))
+        with pytest.raises(DataFileError, match="could not download"):
+            data_path(name)
+    finally:
+        server.shutdown()

@@ -15,6 +15,7 @@ Defaults are planning assumptions (not quotes), stated here in one place:
   used as the "delivered by" bound of a promise.
 * ``shift_end_min`` 21:00 (1260): deliveries end.
 * ``co2_kg_per_km`` 0.27: a diesel large van (~10 l/100 km x 2.68 kg CO2/l).
+* ``max_parcel_kg`` 22.68 (50 lb): heaviest parcel one driver handles alone.
 
 Line-haul (fulfillment center to station or post office, overnight truck):
 
@@ -55,6 +56,7 @@ class VanFleet:
     route_allowance_min: float = 180.0
     shift_end_min: float = 21 * 60.0
     co2_kg_per_km: float = 0.27
+    max_parcel_kg: float = 22.68
 
     def __post_init__(self) -> None:
         for name in ("cost_per_hour_usd", "cost_per_km_usd", "cost_per_stop_usd"):
@@ -62,7 +64,7 @@ class VanFleet:
         _positive("van parcels_per_route", self.parcels_per_route)
         for name in ("stop_min", "stop_spacing_km", "co2_kg_per_km"):
             _positive(f"van {name}", getattr(self, name), allow_zero=True)
-        for name in ("max_stem_min", "route_allowance_min", "shift_end_min"):
+        for name in ("max_stem_min", "route_allowance_min", "shift_end_min", "max_parcel_kg"):
             _positive(f"van {name}", getattr(self, name))
 
     def parcel_cost_cents(self, stem_km: ArrayLike, stem_min: ArrayLike) -> NDArray[np.int64]:

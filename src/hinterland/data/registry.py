@@ -221,9 +221,15 @@ def _check_hash(entry: DataFile, path: Path) -> None:
         )
 
 
+def cache_dir() -> Path:
+    """Where downloaded files are kept (``HINTERLAND_CACHE_DIR`` or the OS user cache)."""
+    env = os.environ.get("HINTERLAND_CACHE_DIR")
+    return Path(env).expanduser() if env else Path(pooch.os_cache("hinterland"))
+
+
 def _downloader() -> pooch.Pooch:
     return pooch.create(
-        path=pooch.os_cache("hinterland"),
+        path=cache_dir(),
         base_url="",
         registry={f.name: f"sha256:{f.sha256}" for f in _FILES},
         urls={f.name: f.url for f in _FILES if f.url},

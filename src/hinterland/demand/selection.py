@@ -82,7 +82,7 @@ def select_and_forecast(
     models: Sequence[str] = DEFAULT_MODELS,
     method: str = "combo",
     n_windows: int = 4,
-    step: int | None = None,
+    step: int = 1,
     max_k: int = 5,
     season_length: int = 7,
     min_train: int | None = None,
@@ -102,14 +102,17 @@ def select_and_forecast(
     method
         One of :data:`SELECTION_METHODS` (see module docstring).
     n_windows, step
-        Validation windows: ``n_windows`` cutoffs ``step`` periods apart
-        (default ``step = max(1, h // 2)``), the last ending at the panel's end.
+        Validation windows: ``n_windows`` cutoffs ``step`` periods apart, the
+        last ending at the panel's end.
     max_k
         Largest number of models averaged.
     season_length
         Season of ``SeasonalNaive`` / ``WindowAverage``.
     min_train
-        Shortest training part of a validation window (default ``max(4, h)``).
+        Shortest training part of a validation window. Default: half the
+        training periods (at least ``h``), so that models are validated on
+        histories of a length comparable to the final fit (a short-history
+        validation under-rates long-memory models such as the historic average).
 
     Returns
     -------
@@ -123,8 +126,7 @@ def select_and_forecast(
     if not models:
         raise HinterlandError("no candidate models")
     panel = np.asarray(panel, dtype=float)
-    step = step or max(1, h // 2)
-    min_train = min_train if min_train is not None else max(4, h)
+    min_train = min_train if min_train is not None else max(h, -(-panel.shape[1] // 2))
     _, val_fc = backtest(
         panel,
         h,

@@ -190,7 +190,8 @@ class TravelModel:
         -------
         pandas.DataFrame
             ``point`` and ``centre`` (int row positions), ``gc_km``, ``road_km``,
-            ``drive_min``; sorted by point then centre.
+            ``drive_min``; grouped by point in ascending order (the order of
+            centres within a point is deterministic but unspecified).
         """
         if (radius_km is None) == (radius_min is None):
             raise HinterlandError("give exactly one of radius_km or radius_min")
@@ -219,7 +220,7 @@ class TravelModel:
         gc = chord_to_km(hits["v"])
         keep = gc <= gc_radius[point]
         point, centre, gc = point[keep], centre[keep], gc[keep]
-        order = np.lexsort((centre, point))
+        order = np.argsort(point, kind="stable")
         point, centre, gc = point[order], centre[order], gc[order]
         road = gc * circ[point]
         return pd.DataFrame(

@@ -45,14 +45,17 @@ def check_coverage(
     max_count: int | None = None,
     site_cost: NDArray[np.float64] | None = None,
     budget: float | None = None,
+    existing_rows: NDArray[np.int64] | None = None,
 ) -> dict[str, Any]:
     """Recount covered weight from coverage pairs ``(row=demand, col=site)`` and a chosen set.
 
-    Returns ``ok`` when the recount equals ``claimed`` (1e-7 relative) and the count and
-    budget limits hold.
+    Rows in ``existing_rows`` count as covered (by sites already open). Returns ``ok``
+    when the recount equals ``claimed`` (1e-7 relative) and the count and budget hold.
     """
     chosen_set = set(int(c) for c in np.asarray(chosen).ravel())
     covered = np.zeros(demand_weight.shape[0], dtype=bool)
+    if existing_rows is not None:
+        covered[np.asarray(existing_rows, dtype=np.int64)] = True
     for r, c in zip(np.asarray(cover_rows).tolist(), np.asarray(cover_cols).tolist(), strict=True):
         if c in chosen_set:
             covered[r] = True

@@ -1,0 +1,238 @@
+"""``hinterland route``: plan one station day of van routes, verified, with outputs."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+from hinterland.commands._common import (
+    atomic_path,
+    console_err,
+    frame_records,
+    print_json,
+    print_table,
+    write_table,
+)
+from hinterland.errors import InputError
+
+
+def _read_table(path: Path, source: str) -> pd.DataFrame:
+    if not path.exists():
+        raise InputError(source, f"file not found: {path}")
+    try:
+        if path.suffix.lower() == ".parquet":
+            return pd.read_parquet(path)
+        return pd.read_csv(path, dtype={"stop_id": str, "zip": str})
+    except (ValueError, OSError, pd.errors.ParserError) as exc:
+        raise InputError(str(path), f"cannot read table: {exc}") from exc
+
+
+def _station(text: str | None, source: str) -> tuple[float, float]:
+    if not text:
+        raise InputError(source, "--station LAT,LON is required with --stops-file")
+    try:
+        lat, lon = (float(v) for v in text.split(","))
+    except ValueError as exc:
+        raise InputError("--station", f"expected LAT,LON, got {text!r}") from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InputError("--station", f"coordinates out of range: {text!r}")
+    return lat, lon
+
+
+class _Ticker:
+    """Advance a rich progress bar by elapsed time while a blocking solve runs."""
+
+    def __init__(self, seconds: float, enabled: bool) -> None:
+        self.seconds = max(seconds, 0.1)
+        self.enabled = enabled
+        self._stop = threading.Event()
+        self._progress: Any = None
+        self._thread: threading.Thread | None = None
+        self.phase = "solving"
+
+    def __enter__(self) -> _Ticker:
+        if not self.enabled:
+            return self
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                                  TimeElapsedColumn(), console=console_err, transient=True)
+        self._progress.start()
+        task = self._progress.add_task("solving", total=self.seconds)
+        t0 = time.perf_counter()
+
+        def run() -> None:
+            while not self._stop.wait(0.25):
+                self._progress.update(task, completed=min(time.perf_counter() - t0,
+                                                          self.seconds),
+                                      description=self.phase)
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def _write_outputs(out: Path, plan: Any, problem: Any, stops: pd.DataFrame,
+                   k: dict[str, Any]) -> dict[str, str]:
+    from hinterland.routing.outputs import load_plan, route_map, route_sheets, routes_geojson
+
+    out.mkdir(parents=True, exist_ok=True)
+    parcels = None
+    if "parcel_ids" in stops.columns:
+        parcels = stops[["stop_id", "parcel_ids"]].explode("parcel_ids").rename(
+            columns={"parcel_ids": "parcel_id"})
+    files = {
+        "routes": write_table(plan.routes, out / "routes.csv"),
+        "summary": write_table(plan.summary, out / "route_summary.csv"),
+        "route_sheets": write_table(route_sheets(plan), out / "route_sheets.csv"),
+        "load_plan": write_table(load_plan(plan, parcels), out / "load_plan.csv"),
+        "unserved": write_table(plan.unserved, out / "unserved.csv"),
+        "violations": write_table(plan.violations, out / "violations.csv"),
+        "drone_queue": write_table(plan.drone_queue, out / "drone_queue.csv"),
+        "stops": write_table(stops.drop(columns=["parcel_ids"], errors="ignore"),
+                             out / "stops.csv"),
+    }
+    for name, obj in (("routes_geojson", routes_geojson(plan, problem)),
+                      ("kpis", {"kpis": k, "certificate": plan.certificate.to_dict()})):
+        target = out / ("routes.geojson" if name == "routes_geojson" else "kpis.json")
+        with atomic_path(target) as tmp:
+            tmp.write_text(json.dumps(obj, indent=1, default=_json_default))
+        files[name] = target
+    files["map"] = route_map(plan, problem, out / "routes_map.png")
+    return {k2: str(v) for k2, v in files.items()}
+
+
+def _json_default(o: Any) -> Any:
+    import math
+
+    import numpy as np
+
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        f = float(o)
+        return None if math.isnan(f) else f
+    if isinstance(o, np.bool_):
+        return bool(o)
+    return str(o)
+
+
+def route(
+    county: Annotated[str | None, typer.Option(help="County FIPS of a generated rural day.")] = None,
+    stops: Annotated[int, typer.Option("--stops", help="Stops of the generated day.")] = 2500,
+    stops_file: Annotated[
+        Path | None, typer.Option("--stops-file", help="Your stops CSV/Parquet (see docs).")
+    ] = None,
+    station: Annotated[
+        str | None, typer.Option(help="Station LAT,LON (with --stops-file).")
+    ] = None,
+    fleet_file: Annotated[
+        Path | None, typer.Option("--fleet-file", help="Fleet CSV (vehicle types).")
+    ] = None,
+    vans: Annotated[int, typer.Option(help="Cargo vans in the default fleet.")] = 40,
+    step_vans: Annotated[int, typer.Option(help="Step vans in the default fleet.")] = 8,
+    handoffs: Annotated[int, typer.Option(help="Partner post-office hand-offs (generated).")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed (generation and search).")] = 0,
+    time_limit: Annotated[float, typer.Option(help="Solve wall time, seconds.")] = 60.0,
+    workers: Annotated[int, typer.Option(help="Parallel searches / Dask workers.")] = 2,
+    decompose: Annotated[
+        str, typer.Option(help="auto (sectors above 2,000 stops), on, off.")
+    ] = "auto",
+    sectors: Annotated[int | None, typer.Option(help="Number of sectors.")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler ADDRESS (default: LocalCluster).")
+    ] = None,
+    in_process: Annotated[
+        bool, typer.Option("--in-process", help="Solve sectors in-process, no Dask.")
+    ] = False,
+    drones: Annotated[bool, typer.Option(help="Move drone-eligible stops to drones.")] = True,
+    out: Annotated[Path | None, typer.Option(help="Folder for all outputs.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Plan one station day of van routes, verify them and write sheets, load plan, map."""
+    from hinterland.routing.decompose import DECOMPOSE_ABOVE, plan_routes_decomposed
+    from hinterland.routing.outputs import kpis
+    from hinterland.routing.problem import RoutingParams, Station, build_problem, default_fleet
+    from hinterland.routing.solve import plan_routes
+    from hinterland.routing.station_day import station_day
+
+    if decompose not in ("auto", "on", "off"):
+        raise InputError("--decompose", f"expected auto, on or off, got {decompose!r}")
+    if time_limit <= 0:
+        raise InputError("--time-limit", "must be > 0")
+    if stops_file is not None:
+        table = _read_table(stops_file, str(stops_file))
+        lat, lon = _station(station, str(stops_file))
+        st = Station("station", lat, lon)
+        source = str(stops_file)
+    elif county is not None:
+        table, st = station_day(county, stops, seed=seed, handoffs=handoffs)
+        source = f"county {county}"
+    else:
+        raise InputError("route", "give --county FIPS (generated day) or --stops-file FILE")
+    fleet = _read_table(fleet_file, str(fleet_file)) if fleet_file else default_fleet(vans,
+                                                                                      step_vans)
+    params = RoutingParams(drone_queue=drones)
+    t0 = time.perf_counter()
+    problem = build_problem(table, fleet, st, params=params, source=source)
+    big = problem.n_stops > DECOMPOSE_ABOVE
+    use_sectors = decompose == "on" or (decompose == "auto" and big)
+    show = not as_json
+    with _Ticker(time_limit, enabled=show) as ticker:
+        if use_sectors:
+            ticker.phase = "sectors"
+
+            def cb(phase: str, frac: float) -> None:
+                ticker.phase = f"{phase} {frac:.0%}"
+
+            plan = plan_routes_decomposed(
+                problem, time_limit_s=time_limit, seed=seed, n_sectors=sectors,
+                scheduler=scheduler, local_cluster=not in_process, workers=workers,
+                progress=cb,
+            )
+        else:
+            plan = plan_routes(problem, time_limit_s=time_limit, seed=seed, workers=workers)
+    k = kpis(plan, problem)
+    k["wall_seconds"] = time.perf_counter() - t0
+    files = _write_outputs(out, plan, problem, table, k) if out is not None else {}
+    if as_json:
+        print_json({
+            "station": {"station_id": st.station_id, "lat": st.lat, "lon": st.lon},
+            "kpis": k,
+            "certificate": plan.certificate.to_dict(),
+            "unserved_reasons": plan.unserved["reason"].value_counts().to_dict(),
+            "violations": frame_records(plan.violations.head(100)),
+            "files": files,
+        })
+        return
+    print_table(plan.summary, title=f"Routes from {st.station_id}",
+                formats={"start_min": ".0f", "end_min": ".0f", "km": ".1f",
+                         "driver_hours": ".2f", "cost_usd": ".2f"})
+    print_table(pd.DataFrame([{k2: v for k2, v in k.items()}]).T.reset_index().rename(
+        columns={"index": "kpi", 0: "value"}).astype(str), title="KPIs")
+    c = plan.certificate
+    console_err.print(
+        f"[bold]{'verified feasible' if c.verified else 'NOT verified'}[/]: "
+        f"{c.checks.get('violations', '?')} violations, status {c.status}, "
+        f"{c.seconds:.1f} s" + (f"; outputs in {out}" if out else "")
+    )
+    if not c.verified:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``hinterland route`` to ``app``."""
+    app.command("route")(route)

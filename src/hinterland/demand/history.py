@@ -1,0 +1,185 @@
+"""User order histories: loading, validation and aggregation to demand series.
+
+An order-history file (CSV or Parquet) has one row per order line:
+
+========== ======================================================================
+column     meaning
+========== ======================================================================
+timestamp  when the order was placed or delivered: a date or date-time
+item       item identifier (any text)
+zip        destination ZIP area; 1-5 digits, left-padded with zeros to 5
+quantity   units, integer >= 0
+========== ======================================================================
+
+Extra columns are kept. Any bad value raises
+:class:`~hinterland.errors.InputError` naming the file, the 1-based data row
+(header excluded) and the column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from hinterland.errors import InputError
+
+HISTORY_COLUMNS: tuple[str, ...] = ("timestamp", "item", "zip", "quantity")
+
+
+def load_order_history(path: str | Path) -> pd.DataFrame:
+    """Read and validate an order-history file.
+
+    Returns
+    -------
+    DataFrame
+        ``timestamp`` (datetime64), ``item`` (str), ``zip`` (5-char str),
+        ``quantity`` (int64), plus any extra columns of the file.
+
+    Raises
+    ------
+    InputError
+        File missing or unreadable, a required column missing, an empty or
+        unparseable timestamp, an empty item, a malformed ZIP, or a quantity
+        that is not an integer >= 0.
+    """
+    p = Path(path)
+    src = p.name
+    if not p.exists():
+        raise InputError(src, "file not found")
+    try:
+        if p.suffix.lower() == ".parquet":
+            df = pd.read_parquet(p)
+            df = df.astype({c: str for c in ("zip", "item") if c in df.columns})
+        else:
+            df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    except (ValueError, OSError) as exc:
+        raise InputError(src, f"cannot read file: {exc}") from exc
+    df.columns = [str(c).strip() for c in df.columns]
+    for col in HISTORY_COLUMNS:
+        if col not in df.columns:
+            raise InputError(
+                src, f"missing column '{col}' (required: {', '.join(HISTORY_COLUMNS)})",
+                column=col,
+            )
+    return validate_history(df, src)
+
+
+def _first_bad(mask: np.ndarray) -> int:
+    return int(np.argmax(mask)) + 1
+
+
+def validate_history(df: pd.DataFrame, source: str = "order history") -> pd.DataFrame:
+    """Validate and normalise an order-history table (see module docstring)."""
+    out = df.copy()
+    ts_raw = out["timestamp"]
+    if pd.api.types.is_datetime64_any_dtype(ts_raw):
+        ts = ts_raw
+    else:
+        text = ts_raw.astype(str).str.strip()
+        ts = pd.to_datetime(text, errors="coerce", format="mixed")
+    bad = ts.isna().to_numpy()
+    if bad.any():
+        r = _first_bad(bad)
+        raise InputError(
+            source, f"cannot parse date {str(ts_raw.iloc[r - 1])!r}", row=r, column="timestamp"
+        )
+    out["timestamp"] = ts
+    item = out["item"].astype(str).str.strip()
+    bad = ((item == "") | (item.str.lower() == "nan")).to_numpy()
+    if bad.any():
+        raise InputError(source, "empty item", row=_first_bad(bad), column="item")
+    out["item"] = item
+    z = out["zip"].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+    bad = (~z.str.fullmatch(r"\d{1,5}")).to_numpy()
+    if bad.any():
+        r = _first_bad(bad)
+        raise InputError(
+            source, f"ZIP must be 1-5 digits, got {z.iloc[r - 1]!r}", row=r, column="zip"
+        )
+    out["zip"] = z.str.zfill(5)
+    q_raw = out["quantity"]
+    q = pd.to_numeric(q_raw, errors="coerce")
+    bad = (q.isna() | (q != np.floor(q))).to_numpy()
+    if bad.any():
+        r = _first_bad(bad)
+        raise InputError(
+            source, f"quantity must be an integer, got {str(q_raw.iloc[r - 1])!r}",
+            row=r, column="quantity",
+        )
+    bad = (q < 0).to_numpy()
+    if bad.any():
+        r = _first_bad(bad)
+        raise InputError(
+            source, f"quantity must be >= 0, got {q.iloc[r - 1]:g}", row=r, column="quantity"
+        )
+    out["quantity"] = q.astype(np.int64)
+    return out.reset_index(drop=True)
+
+
+def orders_to_history(orders: pd.DataFrame) -> pd.DataFrame:
+    """Generated orders (:mod:`hinterland.demand.orders`) in the history layout."""
+    ts = pd.to_datetime(orders["date"]) + pd.to_timedelta(orders["minute"].astype(int), "min")
+    return pd.DataFrame(
+        {
+            "timestamp": ts,
+            "item": orders["item"].astype(str),
+            "zip": orders["zip"].astype(str),
+            "quantity": orders["quantity"].astype(np.int64),
+        }
+    )
+
+
+def demand_series(
+    history: pd.DataFrame,
+    zip_to_hub: pd.DataFrame | None = None,
+    *,
+    freq: str = "D",
+) -> pd.DataFrame:
+    """Aggregate an order history to item x hub demand per period.
+
+    Parameters
+    ----------
+    history
+        Validated history (:func:`load_order_history`).
+    zip_to_hub
+        Columns ``zip``, ``hub``; orders of ZIPs not listed are dropped. Without
+        it every ZIP area is its own hub.
+    freq
+        ``"D"`` (daily) or ``"W"`` (weeks starting Monday).
+
+    Returns
+    -------
+    DataFrame
+        Long table ``series_id`` (``"<item>@<hub>"``), ``item``, ``hub``,
+        ``period`` (int, 0 = first period of the history), ``period_start``
+        (datetime), ``demand`` (float); every series has a row for every period
+        from the first to the last period of the whole history (zeros filled).
+    """
+    if freq not in ("D", "W"):
+        raise InputError("freq", f"freq must be 'D' or 'W', got {freq!r}")
+    h = history
+    if zip_to_hub is not None:
+        hubs = zip_to_hub[["zip", "hub"]].drop_duplicates("zip")
+        h = h.merge(hubs, on="zip", how="inner")
+    else:
+        h = h.assign(hub=h["zip"])
+    day = h["timestamp"].dt.normalize()
+    start = day - pd.to_timedelta(day.dt.weekday, "D") if freq == "W" else day
+    t0 = start.min()
+    step = 7 if freq == "W" else 1
+    period = ((start - t0).dt.days // step).astype(np.int64)
+    g = (
+        pd.DataFrame({"item": h["item"].astype(str), "hub": h["hub"].astype(str),
+                      "period": period, "demand": h["quantity"].astype(float)})
+        .groupby(["item", "hub", "period"], observed=True)["demand"].sum()
+    )
+    wide = g.unstack("period", fill_value=0.0)
+    n_periods = int(period.max()) + 1 if len(period) else 0
+    wide = wide.reindex(columns=range(n_periods), fill_value=0.0)
+    long = wide.stack().rename("demand").reset_index()
+    long.columns = ["item", "hub", "period", "demand"]
+    long["series_id"] = long["item"] + "@" + long["hub"]
+    long["period_start"] = t0 + pd.to_timedelta(long["period"] * step, "D")
+    return long[["series_id", "item", "hub", "period", "period_start", "demand"]]

@@ -1,0 +1,467 @@
+"""Maximal coverage location (MCLP), with count, budget and existing sites.
+
+Choose candidate sites to maximise the weight of demand points covered (a point is
+covered when at least one chosen or existing site covers it), subject to at most
+``max_count`` new sites and, optionally, total ``cost`` within ``budget``.
+
+Coverage is given as sparse pairs ``(demand row, candidate column)``. The solver:
+
+1. **Reduces** the instance: drops points without weight or without any covering
+   candidate, removes points already covered by existing sites (their weight is a
+   constant), merges points with identical coverage sets (summing weights), removes
+   **dominated** candidates (coverage set contained in that of a candidate no more
+   expensive), and merges points again.
+2. **Warm-starts** with greedy (largest marginal weight, or weight per cost under a
+   budget) followed by best-improvement swap local search, where every
+   ``(in, out)`` swap is scored at once from sparse products.
+3. **Solves** the reduced MILP (binary ``y`` per site, continuous ``z`` per merged
+   point, ``z_i <= sum_j a_ij y_j``) with HiGHS from that incumbent, to the requested
+   relative gap or time limit. The LP bound HiGHS proves is a valid bound for the
+   original instance because every reduction preserves the optimum.
+
+Every result carries a :class:`~hinterland.certificate.Certificate`; its ``verified``
+flag and ``checks`` come from :func:`hinterland.network.verify.check_coverage`, which
+recounts covered weight from the original pairs.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+
+from hinterland.certificate import Certificate
+from hinterland.errors import InfeasibleError, InputError
+from hinterland.network._highs import solve_milp
+from hinterland.network.verify import check_coverage
+
+__all__ = ["CoverageResult", "greedy_cover", "reduce_instance", "solve_max_coverage", "swap_cover"]
+
+
+@dataclass(frozen=True)
+class CoverageResult:
+    """Solution of a maximal coverage problem.
+
+    Attributes
+    ----------
+    chosen
+        Column indices of chosen candidate sites, in greedy order of marginal value
+        (so ``marginal[k]`` is the weight covered by the first ``k`` of them).
+    covered
+        Boolean per demand row: covered by a chosen or existing site.
+    marginal
+        Covered weight with the existing sites plus the first ``k`` chosen sites,
+        ``k = 0..len(chosen)``.
+    certificate
+        Objective (covered weight), upper bound, gap, time and the independent recount.
+    stats
+        Sizes before/after reduction, heuristic value, LP/MILP figures.
+    """
+
+    chosen: NDArray[np.int64]
+    covered: NDArray[np.bool_]
+    marginal: NDArray[np.float64]
+    certificate: Certificate
+    stats: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Reduced:
+    a: sp.csr_matrix  # merged points x kept candidates (0/1)
+    weight: NDArray[np.float64]
+    cols: NDArray[np.int64]  # original index of each kept candidate
+    constant: float  # weight already covered by existing sites
+
+
+def _merge_rows(a: sp.csr_matrix, w: NDArray[np.float64]) -> tuple[sp.csr_matrix, NDArray[np.float64]]:
+    """Merge rows with identical column sets (weights summed); drop empty rows."""
+    a = sp.csr_matrix(a)
+    a.sort_indices()
+    keys: dict[bytes, int] = {}
+    group = np.empty(a.shape[0], dtype=np.int64)
+    ind, ptr = a.indices, a.indptr
+    for r in range(a.shape[0]):
+        key = ind[ptr[r] : ptr[r + 1]].tobytes()
+        group[r] = keys.setdefault(key, len(keys))
+    n_groups = len(keys)
+    weight = np.bincount(group, weights=w, minlength=n_groups)
+    first = np.full(n_groups, -1, dtype=np.int64)
+    first[group[::-1]] = np.arange(a.shape[0])[::-1]
+    merged = a[first]
+    keep = (np.diff(merged.indptr) > 0) & (weight > 0)
+    return sp.csr_matrix(merged[keep]), weight[keep]
+
+
+def _dominated(a: sp.csr_matrix, cost: NDArray[np.float64], chunk: int = 1024) -> NDArray[np.bool_]:
+    """Columns whose row set is contained in that of another column no more expensive.
+
+    The relation uses a strict order (fewer rows, then higher cost, then higher index)
+    so that a kept dominator always remains for each removed column.
+    """
+    csc = sp.csc_matrix(a, dtype=np.int32)
+    deg = np.diff(csc.indptr)
+    m = csc.shape[1]
+    out = deg == 0
+    at = sp.csr_matrix(csc.T)
+    for s in range(0, m, chunk):
+        block = sp.coo_matrix(at[s : s + chunk] @ csc)
+        j = block.row + s
+        k = block.col
+        contained = (block.data == deg[j]) & (k != j) & (cost[k] <= cost[j])
+        strict = (deg[k] > deg[j]) | (cost[k] < cost[j]) | (k < j)
+        hit = contained & strict
+        out[np.unique(j[hit])] = True
+    return out
+
+
+def reduce_instance(
+    weight: NDArray[np.float64],
+    rows: NDArray[np.int64],
+    cols: NDArray[np.int64],
+    n_candidates: int,
+    cost: NDArray[np.float64],
+    existing_cover: NDArray[np.bool_] | None = None,
+) -> _Reduced:
+    """Apply the reductions described in the module docstring (private result type)."""
+    n = weight.shape[0]
+    a = sp.csr_matrix(
+        (np.ones(rows.shape[0], dtype=np.int8), (rows, cols)), shape=(n, n_candidates)
+    )
+    a.data[:] = 1  # duplicate pairs collapse to 1
+    constant = 0.0
+    w = weight.astype(np.float64)
+    if existing_cover is not None and existing_cover.any():
+        constant = float(w[existing_cover].sum())
+        w = np.where(existing_cover, 0.0, w)
+    a, w = _merge_rows(a, w)
+    keep_cols = np.arange(n_candidates)
+    dom = _dominated(a, cost)
+    keep_cols = keep_cols[~dom]
+    a = sp.csr_matrix(a[:, keep_cols])
+    a, w = _merge_rows(a, w)
+    return _Reduced(a, w, keep_cols, constant)
+
+
+def greedy_cover(
+    a: sp.csr_matrix,
+    w: NDArray[np.float64],
+    max_count: int,
+    cost: NDArray[np.float64] | None = None,
+    budget: float | None = None,
+) -> NDArray[np.int64]:
+    """Greedy: add the site with the largest uncovered weight (per cost under a budget)."""
+    csc = sp.csc_matrix(a)
+    csr = sp.csr_matrix(a)
+    m = a.shape[1]
+    gain = np.asarray(csc.T @ w, dtype=np.float64).ravel()
+    covered = np.zeros(a.shape[0], dtype=bool)
+    chosen: list[int] = []
+    left = math.inf if budget is None else float(budget)
+    c = np.zeros(m) if cost is None else cost
+    usable = np.ones(m, dtype=bool)
+    while len(chosen) < max_count:
+        usable &= c <= left + 1e-9
+        score = np.where(usable, gain, -1.0)
+        if budget is not None:
+            score = np.where(usable, gain / np.maximum(c, 1e-12), -1.0)
+        j = int(np.argmax(score))
+        if score[j] <= 0 or gain[j] <= 0:
+            break
+        chosen.append(j)
+        usable[j] = False
+        left -= c[j]
+        rws = csc.indices[csc.indptr[j] : csc.indptr[j + 1]]
+        rws = rws[~covered[rws]]
+        covered[rws] = True
+        sub = csr[rws]
+        gain -= np.bincount(sub.indices, weights=np.repeat(w[rws], np.diff(sub.indptr)), minlength=m)
+        gain[j] = 0.0
+    return np.asarray(chosen, dtype=np.int64)
+
+
+def swap_cover(
+    a: sp.csr_matrix,
+    w: NDArray[np.float64],
+    chosen: NDArray[np.int64],
+    cost: NDArray[np.float64] | None = None,
+    budget: float | None = None,
+    *,
+    deadline: float = math.inf,
+    max_swaps: int = 100000,
+) -> NDArray[np.int64]:
+    """Best-improvement swap local search (one site out, one in) for maximal coverage.
+
+    With ``cnt`` the number of chosen sites covering each point, the gain of swapping
+    ``r`` out for ``k`` is ``free[k] + G[k, r] - loss[r]``: ``free`` is uncovered weight
+    ``k`` covers, ``loss[r]`` the weight only ``r`` covers and ``G[k, r]`` the part of
+    that weight ``k`` would keep.
+    """
+    chosen = np.asarray(chosen, dtype=np.int64).copy()
+    p = chosen.shape[0]
+    m = a.shape[1]
+    if p == 0 or p == m:
+        return chosen
+    csr = sp.csr_matrix(a, dtype=np.float64)
+    csc = sp.csc_matrix(csr)
+    c = np.zeros(m) if cost is None else cost
+    for _ in range(max_swaps):
+        if time.perf_counter() > deadline:
+            break
+        y = np.zeros(m)
+        y[chosen] = 1.0
+        cnt = csr @ y
+        free = csc.T @ (w * (cnt == 0))
+        uniq = np.nonzero(cnt == 1)[0]
+        sub = csr[uniq][:, chosen]
+        owner = np.asarray(sub.argmax(axis=1)).ravel()  # position in chosen
+        loss = np.bincount(owner, weights=w[uniq], minlength=p)
+        u = sp.csr_matrix((w[uniq], (uniq, owner)), shape=(a.shape[0], p))
+        g = sp.coo_matrix(csc.T @ u)
+        is_chosen = np.zeros(m, dtype=bool)
+        is_chosen[chosen] = True
+        left = math.inf if budget is None else float(budget) - float(c[chosen].sum())
+        # candidates with no G entry: best free value among affordable non-chosen
+        best_val = -np.inf
+        best = (-1, -1)
+        if budget is None:
+            free_masked = np.where(is_chosen, -np.inf, free)
+            kk = int(np.argmax(free_masked))
+            val = free_masked[kk] - loss
+            r = int(np.argmax(val))
+            best_val, best = float(val[r]), (kk, r)
+        else:
+            # per leaving site the affordable set differs; evaluate the cheapest fit
+            for r in np.argsort(loss)[: min(p, 50)]:
+                ok = ~is_chosen & (c <= left + c[chosen[r]] + 1e-9)
+                if not ok.any():
+                    continue
+                fm = np.where(ok, free, -np.inf)
+                kk = int(np.argmax(fm))
+                val = float(fm[kk] - loss[r])
+                if val > best_val:
+                    best_val, best = val, (kk, int(r))
+        if g.nnz:
+            k_, r_ = g.row, g.col
+            vals = free[k_] + g.data - loss[r_]
+            ok = ~is_chosen[k_]
+            if budget is not None:
+                ok &= c[k_] <= left + c[chosen[r_]] + 1e-9
+            if ok.any():
+                idx = np.nonzero(ok)[0]
+                t = idx[int(np.argmax(vals[idx]))]
+                if vals[t] > best_val:
+                    best_val, best = float(vals[t]), (int(k_[t]), int(r_[t]))
+        if not best_val > 1e-9 * max(1.0, float(w.sum())) or best[0] < 0:
+            break
+        chosen[best[1]] = best[0]
+    return chosen
+
+
+def _covered_weight(a: sp.csr_matrix, w: NDArray[np.float64], chosen: NDArray[np.int64]) -> float:
+    y = np.zeros(a.shape[1])
+    y[chosen] = 1.0
+    return float(w[(a @ y) > 0].sum())
+
+
+def solve_max_coverage(
+    weight: ArrayLike,
+    rows: ArrayLike,
+    cols: ArrayLike,
+    n_candidates: int,
+    *,
+    max_count: int,
+    cost: ArrayLike | None = None,
+    budget: float | None = None,
+    existing_rows: ArrayLike | None = None,
+    time_limit: float = 60.0,
+    mip_gap: float = 1e-4,
+    threads: int = 1,
+    exact: bool = True,
+) -> CoverageResult:
+    """Solve a (budgeted) maximal coverage problem to a certified gap.
+
+    Parameters
+    ----------
+    weight
+        Weight of each demand point (population, rurality-weighted population,
+        parcels per day), length ``n``, non-negative.
+    rows, cols
+        Coverage pairs: candidate ``cols[t]`` covers demand point ``rows[t]``.
+    n_candidates
+        Number of candidate sites (columns ``0..n_candidates-1``).
+    max_count
+        Most new sites to choose (``>= 0``).
+    cost, budget
+        Optional cost per candidate (e.g. capital plus years x yearly cost, usd) and
+        the total allowed; both or neither.
+    existing_rows
+        Demand rows already covered by existing sites (always counted).
+    time_limit
+        Wall seconds for the whole solve.
+    mip_gap
+        Relative gap at which HiGHS may stop.
+    threads
+        HiGHS threads.
+    exact
+        ``False`` stops after greedy + swap (bound then from the LP only if time allows).
+
+    Returns
+    -------
+    CoverageResult
+        Chosen sites, coverage per point, marginal curve and certificate (sense ``"max"``).
+
+    Raises
+    ------
+    InfeasibleError
+        When a budget is given but no candidate is affordable, or ``max_count < 0``.
+    InputError
+        When indices are out of range or weights/costs negative.
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    w = np.asarray(weight, dtype=np.float64)
+    r = np.asarray(rows, dtype=np.int64)
+    c_idx = np.asarray(cols, dtype=np.int64)
+    n = w.shape[0]
+    if r.shape != c_idx.shape:
+        raise InputError("coverage pairs", "rows and cols differ in length")
+    if r.size and (r.min() < 0 or r.max() >= n or c_idx.min() < 0 or c_idx.max() >= n_candidates):
+        raise InputError("coverage pairs", "index out of range")
+    if (w < 0).any() or not np.isfinite(w).all():
+        raise InputError("demand", "weights must be finite and non-negative", column="weight")
+    if max_count < 0:
+        raise InfeasibleError("max_count must be >= 0")
+    if (cost is None) != (budget is None):
+        raise InputError("design", "give both cost and budget, or neither")
+    cvec = np.zeros(n_candidates) if cost is None else np.asarray(cost, dtype=np.float64)
+    if cvec.shape[0] != n_candidates or (cvec < 0).any():
+        raise InputError("candidates", "one non-negative cost per candidate required", column="cost")
+    if budget is not None and n_candidates and cvec.min() > budget:
+        raise InfeasibleError(
+            f"budget {budget:,.0f} is below the cheapest candidate site ({cvec.min():,.0f})"
+        )
+    existing = np.zeros(n, dtype=bool)
+    if existing_rows is not None:
+        existing[np.asarray(existing_rows, dtype=np.int64)] = True
+
+    red = reduce_instance(w, r, c_idx, n_candidates, cvec, existing)
+    stats: dict[str, float] = {
+        "points": float(n),
+        "candidates": float(n_candidates),
+        "pairs": float(r.shape[0]),
+        "points_reduced": float(red.a.shape[0]),
+        "candidates_reduced": float(red.cols.shape[0]),
+        "pairs_reduced": float(red.a.nnz),
+        "reduce_seconds": time.perf_counter() - t0,
+    }
+    a, wr, cost_r = red.a, red.weight, cvec[red.cols]
+    total_r = float(wr.sum())
+    mc = a.shape[1]
+    count = min(max_count, mc)
+    if count >= mc and budget is None:
+        chosen_r = np.arange(mc, dtype=np.int64)
+    else:
+        chosen_r = greedy_cover(a, wr, count, cost_r if budget is not None else None, budget)
+    stats["greedy_objective"] = red.constant + _covered_weight(a, wr, chosen_r)
+    heur_deadline = t0 + 0.3 * time_limit
+    chosen_r = swap_cover(
+        a, wr, chosen_r, cost_r if budget is not None else None, budget, deadline=heur_deadline
+    )
+    value_r = _covered_weight(a, wr, chosen_r)
+    stats["heuristic_objective"] = red.constant + value_r
+    stats["heuristic_seconds"] = time.perf_counter() - t0
+
+    bound_r = total_r
+    status = "heuristic"
+    if value_r >= total_r - 1e-9 * max(1.0, total_r):
+        status = "optimal"  # everything coverable is covered
+    elif exact and time.perf_counter() < deadline and mc > 0:
+        nr = a.shape[0]
+        # columns: y (mc, binary) then z (nr, continuous in [0, 1])
+        coo = sp.coo_matrix(a)
+        rows_m = [coo.row, np.arange(nr)]
+        cols_m = [coo.col, mc + np.arange(nr)]
+        vals_m = [-np.ones(coo.nnz), np.ones(nr)]
+        row_hi = [np.zeros(nr)]
+        row_lo = [np.full(nr, -np.inf)]
+        n_row = nr
+        rows_m.append(np.full(mc, n_row))
+        cols_m.append(np.arange(mc))
+        vals_m.append(np.ones(mc))
+        row_lo.append(np.asarray([-np.inf]))
+        row_hi.append(np.asarray([float(count)]))
+        n_row += 1
+        if budget is not None:
+            rows_m.append(np.full(mc, n_row))
+            cols_m.append(np.arange(mc))
+            vals_m.append(cost_r)
+            row_lo.append(np.asarray([-np.inf]))
+            row_hi.append(np.asarray([float(budget)]))
+            n_row += 1
+        mat = sp.csr_matrix(
+            (np.concatenate(vals_m), (np.concatenate(rows_m), np.concatenate(cols_m))),
+            shape=(n_row, mc + nr),
+        )
+        obj = np.concatenate([np.zeros(mc), wr])
+        y0 = np.zeros(mc)
+        y0[chosen_r] = 1.0
+        z0 = ((a @ y0) > 0).astype(float)
+        res = solve_milp(
+            obj, mat, np.concatenate(row_lo), np.concatenate(row_hi),
+            np.zeros(mc + nr), np.ones(mc + nr), np.concatenate([np.ones(mc, bool), np.zeros(nr, bool)]),
+            maximize=True, time_limit=deadline - time.perf_counter(), mip_rel_gap=mip_gap,
+            start=np.concatenate([y0, z0]), threads=threads,
+        )
+        stats["milp_seconds"] = res.seconds
+        if not np.isnan(res.x).any():
+            cand = np.nonzero(res.x[:mc] > 0.5)[0]
+            val = _covered_weight(a, wr, cand)
+            if val > value_r:
+                chosen_r, value_r = cand, val
+        if not math.isnan(res.bound):
+            bound_r = min(bound_r, res.bound)
+        status = res.status if res.status in ("optimal", "time_limit") else f"milp_{res.status}"
+        if status == "optimal" and mip_gap > 1e-6:
+            status = "gap_reached"
+    chosen = red.cols[chosen_r]
+    # order chosen sites by greedy marginal value and compute the marginal curve
+    order = greedy_cover(a[:, chosen_r], wr, chosen_r.shape[0])
+    rest = np.setdiff1d(np.arange(chosen_r.shape[0]), order)
+    order = np.concatenate([order, rest]).astype(np.int64)
+    chosen = chosen[order]
+    marginal = np.empty(chosen.shape[0] + 1)
+    cov_r = np.zeros(a.shape[0], dtype=bool)
+    csc = sp.csc_matrix(a)
+    marginal[0] = red.constant
+    acc = red.constant
+    for k, j in enumerate(chosen_r[order]):
+        rw = csc.indices[csc.indptr[j] : csc.indptr[j + 1]]
+        new = rw[~cov_r[rw]]
+        acc += float(wr[new].sum())
+        cov_r[new] = True
+        marginal[k + 1] = acc
+    # coverage per original point (by the solver's own bookkeeping)
+    y = np.zeros(n_candidates)
+    y[chosen] = 1.0
+    covered = existing | (
+        np.bincount(r, weights=y[c_idx], minlength=n) > 0 if r.size else np.zeros(n, dtype=bool)
+    )
+    objective = red.constant + value_r
+    bound = red.constant + bound_r
+    check = check_coverage(
+        w, r, c_idx, chosen, claimed=float(objective), max_count=max_count,
+        site_cost=cvec if budget is not None else None, budget=budget,
+        existing_rows=np.nonzero(existing)[0],
+    )
+    seconds = time.perf_counter() - t0
+    if bound - objective <= 1e-9 * max(1.0, abs(objective)):
+        status = "optimal"
+    cert = Certificate(
+        objective=float(objective), bound=float(bound), sense="max", seconds=seconds,
+        status=status, verified=bool(check["ok"]), checks=check,
+    )
+    return CoverageResult(chosen, covered, marginal, cert, stats)

@@ -1,0 +1,213 @@
+"""Outputs of a route plan: route sheets, load plans, KPIs, GeoJSON and a map.
+
+CO2 is ``km x co2_kg_per_km`` of each route's vehicle type; the default
+0.27 kg/km (270 g/km) is a diesel large van (~10 l/100 km x 2.68 kg CO2/l, see
+:mod:`hinterland.carriers.vans`).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hinterland.routing.problem import RoutingProblem
+from hinterland.routing.solve import RoutePlan
+
+#: Parcel slots per shelf bay of a van (bay 1 is next to the door).
+SLOTS_PER_BAY = 20
+
+
+def clock(minutes: float) -> str:
+    """``HH:MM`` of minutes from midnight."""
+    if minutes is None or not math.isfinite(minutes):
+        return ""
+    m = int(round(minutes))
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def route_sheets(plan: RoutePlan) -> pd.DataFrame:
+    """Driver route sheets: one row per visit in order.
+
+    Columns: ``route_id, vehicle_type, seq, stop_id, kind, eta`` (``HH:MM`` of
+    arrival), ``eta_min, service_start_min, parcels, pickup_parcels, lat, lon``.
+    """
+    r = plan.routes
+    return pd.DataFrame(
+        {
+            "route_id": r["route_id"],
+            "vehicle_type": r["vehicle_type"],
+            "seq": r["seq"],
+            "stop_id": r["stop_id"],
+            "kind": r["kind"],
+            "eta": [clock(x) for x in r["arrival_min"]],
+            "eta_min": r["arrival_min"].round(1),
+            "service_start_min": r["start_min"].round(1),
+            "parcels": r["parcels"],
+            "pickup_parcels": r["pickup_parcels"],
+            "lat": r["lat"],
+            "lon": r["lon"],
+        }
+    )
+
+
+def load_plan(
+    plan: RoutePlan, parcels: pd.DataFrame | None = None, *, slots_per_bay: int = SLOTS_PER_BAY
+) -> pd.DataFrame:
+    """Shelf position of every parcel in every van, loaded in reverse stop order.
+
+    The last stop's parcels are loaded first, deepest in the van; the first
+    stop's parcels last, in bay 1 next to the door. With reloads, each trip is
+    loaded separately at the station.
+
+    Parameters
+    ----------
+    plan
+        The route plan.
+    parcels
+        Optional ``stop_id, parcel_id`` table (e.g. ``parcel_ids`` exploded from
+        :func:`~hinterland.routing.problem.parcels_to_stops`); otherwise parcels are
+        named ``<stop_id>-<k>``.
+    slots_per_bay
+        Parcels per shelf bay.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``route_id, trip, load_seq`` (1 = loaded first), ``bay`` (1 = door),
+        ``slot``, ``parcel_id, stop_id, stop_seq``, sorted by route, trip, load_seq.
+    """
+    by_stop: dict[str, list[str]] = {}
+    if parcels is not None:
+        for sid, g in parcels.groupby(parcels["stop_id"].astype(str), sort=False):
+            by_stop[str(sid)] = g["parcel_id"].astype(str).tolist()
+    rows: list[dict[str, Any]] = []
+    visits = plan.routes[plan.routes["kind"] != "reload"]
+    for (rid, trip), g in visits.groupby(["route_id", "trip"], sort=True):
+        door_order: list[tuple[str, str, int]] = []
+        for v in g.sort_values("seq").itertuples(index=False):
+            ids = by_stop.get(str(v.stop_id)) or [f"{v.stop_id}-{k + 1}" for k in
+                                                  range(int(v.parcels))]
+            door_order.extend((pid, str(v.stop_id), int(v.seq)) for pid in ids)
+        n = len(door_order)
+        for pos, (pid, sid, seq) in enumerate(door_order):
+            rows.append(
+                {
+                    "route_id": int(rid),
+                    "trip": int(trip),
+                    "load_seq": n - pos,
+                    "bay": pos // slots_per_bay + 1,
+                    "slot": pos % slots_per_bay + 1,
+                    "parcel_id": pid,
+                    "stop_id": sid,
+                    "stop_seq": seq,
+                }
+            )
+    cols = ["route_id", "trip", "load_seq", "bay", "slot", "parcel_id", "stop_id", "stop_seq"]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["route_id", "trip", "load_seq"]).reset_index(drop=True)
+
+
+def kpis(plan: RoutePlan, problem: RoutingProblem) -> dict[str, float]:
+    """Key figures of the plan.
+
+    ``routes, stops_routed, parcels_routed, km, driver_hours, stops_per_route,
+    cost_usd, cost_per_parcel_usd, co2_kg, co2_g_per_km`` (fleet-average),
+    ``unserved, drone_queue, verified``.
+    """
+    s = plan.summary
+    co2 = problem.fleet.set_index("vehicle_type")["co2_kg_per_km"]
+    km = float(s["km"].sum())
+    co2_kg = float((s["km"] * s["vehicle_type"].map(co2).astype(float)).sum())
+    parcels = int(s["parcels"].sum())
+    cost = float(s["cost_usd"].sum())
+    n = len(s)
+    return {
+        "routes": n,
+        "stops_routed": int(s["stops"].sum()),
+        "parcels_routed": parcels,
+        "km": km,
+        "driver_hours": float(s["driver_hours"].sum()),
+        "stops_per_route": float(s["stops"].mean()) if n else 0.0,
+        "cost_usd": cost,
+        "cost_per_parcel_usd": cost / parcels if parcels else math.nan,
+        "co2_kg": co2_kg,
+        "co2_g_per_km": 1000 * co2_kg / km if km else math.nan,
+        "unserved": len(plan.unserved),
+        "drone_queue": len(plan.drone_queue),
+        "verified": bool(plan.certificate.verified),
+    }
+
+
+def routes_geojson(plan: RoutePlan, problem: RoutingProblem) -> dict[str, Any]:
+    """GeoJSON FeatureCollection: one LineString per route (station -> stops -> station)
+    with its summary as properties, and one Point per visit."""
+    st = [problem.station.lon, problem.station.lat]
+    feats: list[dict[str, Any]] = []
+    summ = plan.summary.set_index("route_id")
+    for rid, g in plan.routes.groupby("route_id", sort=True):
+        coords = [st, *g.sort_values("seq")[["lon", "lat"]].to_numpy().tolist(), st]
+        props = {k: (v.item() if isinstance(v, np.generic) else v)
+                 for k, v in summ.loc[rid].to_dict().items()}
+        props["route_id"] = int(rid)
+        feats.append({"type": "Feature", "geometry": {"type": "LineString",
+                                                      "coordinates": coords},
+                      "properties": props})
+    for v in plan.routes.itertuples(index=False):
+        feats.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(v.lon), float(v.lat)]},
+            "properties": {"route_id": int(v.route_id), "seq": int(v.seq),
+                           "stop_id": str(v.stop_id), "kind": str(v.kind),
+                           "eta": clock(float(v.arrival_min)), "parcels": int(v.parcels)},
+        })
+    feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": st},
+                  "properties": {"station_id": problem.station.station_id, "kind": "station"}})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def route_map(plan: RoutePlan, problem: RoutingProblem, path: str | Path) -> Path:
+    """Write a PNG map of the routes (matplotlib, no basemap) to ``path``.
+
+    Written to a temporary file first and renamed, so an interrupted run leaves
+    no half-written image.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from hinterland.commands._common import atomic_path
+
+    fig, ax = plt.subplots(figsize=(9, 9), dpi=110)
+    cmap = plt.get_cmap("tab20")
+    st = (problem.station.lon, problem.station.lat)
+    for k, (_rid, g) in enumerate(plan.routes.groupby("route_id", sort=True)):
+        g = g.sort_values("seq")
+        xs = [st[0], *g["lon"], st[0]]
+        ys = [st[1], *g["lat"], st[1]]
+        ax.plot(xs, ys, "-", lw=0.8, color=cmap(k % 20), alpha=0.9)
+        ax.plot(g["lon"], g["lat"], ".", ms=2.5, color=cmap(k % 20))
+    if len(plan.unserved):
+        un = problem.raw_stops[problem.raw_stops["stop_id"].astype(str).isin(
+            plan.unserved["stop_id"].astype(str))]
+        ax.plot(un["lon"], un["lat"], "x", color="red", ms=4, label="unserved")
+    if len(plan.drone_queue):
+        ax.plot(plan.drone_queue["lon"], plan.drone_queue["lat"], "^", color="purple", ms=3,
+                label="drone queue")
+    ax.plot(*st, "s", color="black", ms=8, label=f"station {problem.station.station_id}")
+    k = kpis(plan, problem)
+    ax.set_title(f"{k['routes']} routes, {k['stops_routed']} stops, {k['km']:.0f} km, "
+                 f"{k['cost_per_parcel_usd']:.2f} USD/parcel")
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    ax.set_aspect(1 / max(math.cos(math.radians(problem.station.lat)), 0.1))
+    ax.legend(loc="best", fontsize=8)
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        fig.savefig(tmp, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return target

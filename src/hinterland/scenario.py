@@ -1,0 +1,90 @@
+"""The scenario file (TOML): every assumption of a run, with defaults in one place.
+
+A scenario file may set any subset of the sections below; what it leaves out
+keeps the documented default. Example::
+
+    name = "montana-2027"
+    seed = 7
+
+    [travel]
+    access_min = 4
+    circuity = { rural = 1.4 }
+
+Unknown keys are errors (a misspelt key must not silently keep its default).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from hinterland.data.rurality import RURALITY_CLASSES
+from hinterland.errors import InputError
+from hinterland.geo.travel import DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH, TravelModel
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _by_class(default: dict[str, float]) -> Any:
+    return Field(default_factory=lambda: dict(default))
+
+
+class TravelSettings(_Strict):
+    """Great-circle x circuity travel model (see ``docs/travel.md`` for sources)."""
+
+    circuity: dict[str, float] = _by_class(DEFAULT_CIRCUITY)
+    speed_kmh: dict[str, float] = _by_class(DEFAULT_SPEED_KMH)
+    access_min: float = Field(default=5.0, ge=0)
+    default_rurality: str = "small_town"
+
+    @field_validator("circuity", "speed_kmh", mode="before")
+    @classmethod
+    def _fill_classes(cls, value: dict[str, float], info: Any) -> dict[str, float]:
+        base = DEFAULT_CIRCUITY if info.field_name == "circuity" else DEFAULT_SPEED_KMH
+        unknown = set(value) - set(RURALITY_CLASSES)
+        if unknown:
+            raise ValueError(f"unknown rurality class(es) {sorted(unknown)}")
+        return {**base, **value}
+
+    def model(self) -> TravelModel:
+        """The :class:`~hinterland.geo.TravelModel` these settings describe."""
+        return TravelModel(
+            circuity=dict(self.circuity),
+            speed_kmh=dict(self.speed_kmh),
+            access_min=self.access_min,
+            default_rurality=self.default_rurality,
+        )
+
+
+class Scenario(_Strict):
+    """A whole scenario: name, seed and one section per stage."""
+
+    name: str = "default"
+    seed: int = 0
+    travel: TravelSettings = Field(default_factory=lambda: TravelSettings())
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario TOML file.
+
+    Raises
+    ------
+    InputError
+        Unreadable TOML or an invalid value, naming the file and the key.
+    """
+    src = Path(path)
+    try:
+        raw = tomllib.loads(src.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(str(src), f"cannot read scenario: {exc}") from exc
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise InputError(str(src), first["msg"], column=key) from exc

@@ -12,8 +12,12 @@ hang or kill a benchmark run.
 Solvers
 -------
 hinterland
-    :func:`hinterland.routing.engine.solve_data` with ``workers=2``: two PyVRP
-    searches with different seeds on both cores for the same wall time; best kept.
+    Ours: :func:`hinterland.routing.engine.solve_data` with
+    ``workers=free_cores(2)`` (two PyVRP searches with different seeds for the same
+    wall time, best kept, when two cores are idle; else one search); above 2,000
+    customers (CVRP)
+    :func:`hinterland.routing.engine.solve_data_sectors` (angular sectors solved in
+    parallel, then two warm-started repair searches over the whole instance).
 pyvrp
     Plain ``pyvrp.solve`` with default parameters, one core, seed 1.
 ortools
@@ -83,9 +87,10 @@ def read_cvrp(path: Path) -> Instance:
     import vrplib
 
     inst = vrplib.read_instance(str(path))
+    from scipy.spatial.distance import cdist
+
     coords = np.asarray(inst["node_coord"], dtype=float)
-    dx = coords[:, None, :] - coords[None, :, :]
-    dist = np.round(np.sqrt((dx**2).sum(-1))).astype(np.int64)
+    dist = np.round(cdist(coords, coords)).astype(np.int64)
     demand = np.asarray(inst["demand"], dtype=np.int64)
     k = re.search(r"-k(\d+)", path.stem)
     kmin = int(k.group(1)) if k else math.ceil(demand.sum() / int(inst["capacity"]))
@@ -175,7 +180,8 @@ def to_pyvrp(inst: Instance) -> Any:
         depot = pyvrp.Depot(0)
         clients = [pyvrp.Client(i, delivery=[int(inst.demand[i])]) for i in range(1, len(locs))]
         vt = pyvrp.VehicleType(len(clients), capacity=[inst.capacity], tw_late=big)
-    return pyvrp.ProblemData(locs, clients, [depot], [vt], [inst.dist], [inst.dur])
+    mats: list[Any] = [inst.dist, inst.dur]
+    return pyvrp.ProblemData(locs, clients, [depot], [vt], mats[:1], mats[1:])
 
 
 def _pyvrp_routes(sol: Any) -> list[list[int]]:
@@ -183,10 +189,15 @@ def _pyvrp_routes(sol: Any) -> list[list[int]]:
 
 
 def solve_hinterland(inst: Instance, secs: float, seed: int) -> list[list[int]]:
-    """Our adapter: two seeded PyVRP searches in parallel, best kept."""
-    from hinterland.routing.engine import solve_data
+    """Our adapter on both cores: two seeded PyVRP searches in parallel, best kept; above
+    2,000 customers, angular sectors in parallel then a warm-started repair."""
+    from hinterland.routing.engine import free_cores, solve_data, solve_data_sectors
 
-    out = solve_data(to_pyvrp(inst), seconds=secs, seed=seed, workers=2)
+    data = to_pyvrp(inst)
+    if inst.n > 2000 and not inst.has_tw:
+        out = solve_data_sectors(data, seconds=secs, seed=seed, workers=2)
+    else:
+        out = solve_data(data, seconds=secs, seed=seed, workers=free_cores(2))
     return _pyvrp_routes(out.solution)
 
 
@@ -206,11 +217,19 @@ def solve_ortools(inst: Instance, secs: float, seed: int) -> list[list[int]]:
     n = len(inst.demand)
     mgr = pywrapcp.RoutingIndexManager(n, inst.num_vehicles, 0)
     routing = pywrapcp.RoutingModel(mgr)
-    dist = inst.dist.tolist()
     dem = inst.demand.tolist()
+    if n <= 2000:
+        dist = inst.dist.tolist()
 
-    def dist_cb(i: int, j: int) -> int:
-        return dist[mgr.IndexToNode(i)][mgr.IndexToNode(j)]
+        def dist_cb(i: int, j: int) -> int:
+            return dist[mgr.IndexToNode(i)][mgr.IndexToNode(j)]
+
+    else:  # large CVRP: rounded Euclidean on the fly (a dense Python matrix is GBs)
+        xy = inst.coords.tolist()
+
+        def dist_cb(i: int, j: int) -> int:
+            a, b = xy[mgr.IndexToNode(i)], xy[mgr.IndexToNode(j)]
+            return round(math.hypot(a[0] - b[0], a[1] - b[1]))
 
     cb = routing.RegisterTransitCallback(dist_cb)
     routing.SetArcCostEvaluatorOfAllVehicles(cb)

@@ -81,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("dir", nargs="?")
     ap.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance, ours")
-    ap.add_argument("--peer-time-limit", type=float, default=60.0, help="seconds per instance, spopt")
+    ap.add_argument(
+        "--peer-time-limit", type=float, default=60.0, help="seconds per instance, spopt"
+    )
     ap.add_argument("--no-peer", action="store_true", help="skip spopt")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--spopt-one", nargs=2, metavar=("FILE", "LIMIT"), help=argparse.SUPPRESS)

@@ -80,3 +80,18 @@ def test_facilities_check(capsys, data_folder, tmp_path):
     bad.write_text("id,lat,lon\na,45,-100\nb,45,-300\n")
     code, _, err = run(["facilities", "check", str(bad), "--kind", "drone_site"], capsys)
     assert code == 2 and "bad.csv, row 2, column 'lon'" in err.replace("\n", "")
+
+
+def test_unknown_command_is_a_usage_error(capsys):
+    code, _, err = run(["nosuch"], capsys)
+    assert code == 2 and "No such command" in err and "Traceback" not in err
+
+
+def test_atomic_write_has_normal_mode(tmp_path):
+    import pandas as pd
+
+    from hinterland.commands._common import write_table
+
+    path = write_table(pd.DataFrame({"a": [1]}), tmp_path / "x.csv")
+    assert path.stat().st_mode & 0o044  # readable by group/others under a usual umask
+    assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]

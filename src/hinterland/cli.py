@@ -23,6 +23,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "data",
     "zips",
     "facilities",
+    "promise",
+    "route",
     "demo",
 )
 
@@ -70,14 +72,15 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:
+        # Click usage errors (unknown command, bad option) carry their own message
+        # and exit code; typer vendors click, so recognise them by shape.
+        show = getattr(exc, "show", None)
+        code = getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            sys.exit(code)
         raise
-
 
 if __name__ == "__main__":
     main()

@@ -59,7 +59,8 @@ class DroneFleet:
         if not 0 <= self.open_min < self.close_min <= 24 * 60:
             raise HinterlandError("drone hours need 0 <= open_min < close_min <= 1440")
         if not 0 <= self.availability <= 1:
-            raise HinterlandError(f"drone availability must be within 0..1, got {self.availability}")
+            raise HinterlandError(
+                f"drone availability must be within 0..1, got {self.availability}")
         object.__setattr__(self, "cost_per_delivery_usd",
                            usd(self.cost_per_delivery_usd, name="drone cost_per_delivery_usd"))
 

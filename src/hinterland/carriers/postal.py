@@ -27,6 +27,7 @@ order of destination-delivery-unit parcel rates.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -36,7 +37,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
 from hinterland.carriers.money import CENT, round_cents, to_cents, usd
-from hinterland.errors import HinterlandError
+from hinterland.data.schema import Column, check_table
+from hinterland.errors import HinterlandError, InputError
 from hinterland.geo import TravelModel, unit_vectors
 from hinterland.geo.distance import chord_to_km
 
@@ -89,9 +91,9 @@ class FeeSchedule:
         fees = [fee for _, fee in bands]
         if any(not np.isfinite(kg) or kg <= 0 for kg in limits):
             raise HinterlandError("weight band limits must be positive and finite")
-        if any(b <= a for a, b in zip(limits, limits[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(limits)):
             raise HinterlandError("weight band limits must strictly increase")
-        if any(b < a for a, b in zip(fees, fees[1:], strict=False)):
+        if any(b < a for a, b in itertools.pairwise(fees)):
             raise HinterlandError("weight band fees must not decrease with weight")
         if fees[0] < 0:
             raise HinterlandError("weight band fees must be >= 0")
@@ -202,8 +204,8 @@ class PostalPartner:
         num = int((self.revenue_share_pct * scale).to_integral_value())
         if Decimal(num) != self.revenue_share_pct * scale:
             # Finer than 1e-6 percent: fall back to exact Decimal per value.
-            return np.array([to_cents(self.revenue_share(Decimal(int(c)) / 100)) for c in cents.ravel()],
-                            dtype=np.int64).reshape(cents.shape)
+            flat = [to_cents(self.revenue_share(Decimal(int(c)) / 100)) for c in cents.ravel()]
+            return np.array(flat, dtype=np.int64).reshape(cents.shape)
         den = 100 * scale
         return (cents * num * 2 + den) // (2 * den)
 
@@ -215,6 +217,37 @@ class PostalPartner:
         premises = self.premises_fee_usd
         return {"fee": fee, "revenue_share": share, "premises_fee": premises,
                 "total": (fee + share + premises).quantize(CENT)}
+
+
+SERVICE_SCHEMA: tuple[Column, ...] = (
+    Column("zip", "str", length=5),
+    Column("office_id", "str"),
+    Column("transit_days", "int", min=0, max=30),
+    Column("express_24h", "bool"),
+    Column("priority_same_day", "bool"),
+)
+
+
+def check_service_table(table: pd.DataFrame, source: str = "partner service table"
+                        ) -> pd.DataFrame:
+    """Check a partner's own service table (``zip``, ``office_id``, ``transit_days``,
+    ``express_24h``, ``priority_same_day``; one row per served ZIP area).
+
+    Raises
+    ------
+    InputError
+        A missing column or bad value (file, 1-based row, column), or a ZIP listed twice.
+    """
+    t = table.copy()
+    if "zip" in t.columns:
+        t["zip"] = t["zip"].astype("string").str.strip().str.zfill(5)
+    checked = check_table(t, SERVICE_SCHEMA, source)
+    dup = checked["zip"].duplicated().to_numpy()
+    if dup.any():
+        row = int(np.flatnonzero(dup)[0]) + 1
+        raise InputError(source, f"ZIP {checked['zip'].iloc[row - 1]} listed twice", row=row,
+                         column="zip")
+    return checked
 
 
 def service_areas(

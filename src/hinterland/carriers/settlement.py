@@ -28,6 +28,7 @@ Statement (:data:`STATEMENT_COLUMNS`): one row per (partner, date).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 
 import numpy as np
@@ -59,7 +60,10 @@ def parse_date(value: str, *, source: str = "date") -> str:
 
 
 def ledger_lines(
-    parcels: pd.DataFrame, partner: PostalPartner | None = None, *, source: str = "parcels"
+    parcels: pd.DataFrame,
+    partner: PostalPartner | Mapping[str, PostalPartner] | None = None,
+    *,
+    source: str = "parcels",
 ) -> pd.DataFrame:
     """Price every parcel handed to the partner (exact Decimals).
 
@@ -68,7 +72,9 @@ def ledger_lines(
     parcels
         Parcel table (schema in the module docstring).
     partner
-        Fee schedule, revenue share and premises fee (default :class:`PostalPartner`).
+        Fee schedule, revenue share and premises fee (default :class:`PostalPartner`);
+        or a mapping partner name -> :class:`PostalPartner` when the table's ``partner``
+        column names several partners (each priced by its own terms).
     source
         Name used in error messages.
 
@@ -83,41 +89,56 @@ def ledger_lines(
         A missing column or bad value, naming the 1-based row and the column;
         a parcel id repeated for the same partner.
     """
-    partner = partner or PostalPartner()
+    terms: Mapping[str, PostalPartner]
+    if partner is None or isinstance(partner, PostalPartner):
+        default = partner or PostalPartner()
+        terms = {default.name: default}
+    else:
+        terms = dict(partner)
+        if not terms:
+            raise HinterlandError("no partner terms given")
+        default = next(iter(terms.values()))
     missing = [c for c in PARCEL_COLUMNS if c not in parcels.columns]
     if missing:
         raise InputError(source, f"missing column(s): {', '.join(missing)}", column=missing[0])
     rows: list[dict[str, object]] = []
     seen: set[tuple[str, str]] = set()
     for i, rec in enumerate(parcels.to_dict(orient="records"), start=1):
-        name = str(rec.get("partner") or partner.name) if "partner" in parcels.columns \
-            else partner.name
+        name = default.name
+        if "partner" in parcels.columns and pd.notna(rec.get("partner")) and str(rec["partner"]):
+            name = str(rec["partner"]).strip()
+        if name not in terms:
+            raise InputError(source, f"no terms for partner {name!r}", row=i, column="partner")
+        partner_terms = terms[name]
         pid = str(rec["parcel_id"]).strip()
         if not pid or pid == "nan":
             raise InputError(source, "empty parcel id", row=i, column="parcel_id")
         if (name, pid) in seen:
             raise InputError(source, f"parcel {pid!r} appears twice", row=i, column="parcel_id")
         seen.add((name, pid))
-        date = parse_date(str(rec["date"]), source=source) if rec["date"] is not None else ""
+        try:
+            date = parse_date(str(rec["date"]), source=source)
+        except InputError as exc:
+            raise InputError(source, exc.reason, row=i, column="date") from None
         service = str(rec["service"]).strip()
         if service not in SERVICES:
             raise InputError(source, f"service {service!r} is not one of {', '.join(SERVICES)}",
                              row=i, column="service")
         try:
-            weight = float(rec["weight_kg"])  # type: ignore[arg-type]
-            fee = partner.fees.fee(weight)
+            weight = float(rec["weight_kg"])
+            fee = partner_terms.fees.fee(weight)
         except (TypeError, ValueError, HinterlandError) as exc:
             raise InputError(source, f"bad weight: {exc}", row=i, column="weight_kg") from None
         if service == "priority_same_day":
-            fee += partner.priority_surcharge_usd
+            fee += partner_terms.priority_surcharge_usd
         try:
             ship = usd(str(rec["shipping_fee_usd"]).strip(), name="shipping_fee_usd")
             if ship < 0:
                 raise HinterlandError("shipping_fee_usd must be >= 0")
-            share = partner.revenue_share(ship)
+            share = partner_terms.revenue_share(ship)
         except HinterlandError as exc:
             raise InputError(source, str(exc), row=i, column="shipping_fee_usd") from None
-        premises = partner.premises_fee_usd
+        premises = partner_terms.premises_fee_usd
         zip_code = str(rec["zip"]).strip().zfill(5)
         rows.append(
             {

@@ -35,7 +35,7 @@ def _read_table(path: Path, source: str) -> pd.DataFrame:
 
 def _station(text: str | None, source: str) -> tuple[float, float]:
     if not text:
-        raise InputError(source, "--station LAT,LON is required with --stops-file")
+        raise InputError(source, "--station LAT,LON is required with a stops or parcels file")
     try:
         lat, lon = (float(v) for v in text.split(","))
     except ValueError as exc:
@@ -61,17 +61,24 @@ class _Ticker:
             return self
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self._progress = Progress(TextColumn("{task.description}"), BarColumn(),
-                                  TimeElapsedColumn(), console=console_err, transient=True)
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=console_err,
+            transient=True,
+        )
         self._progress.start()
         task = self._progress.add_task("solving", total=self.seconds)
         t0 = time.perf_counter()
 
         def run() -> None:
             while not self._stop.wait(0.25):
-                self._progress.update(task, completed=min(time.perf_counter() - t0,
-                                                          self.seconds),
-                                      description=self.phase)
+                self._progress.update(
+                    task,
+                    completed=min(time.perf_counter() - t0, self.seconds),
+                    description=self.phase,
+                )
 
         self._thread = threading.Thread(target=run, daemon=True)
         self._thread.start()
@@ -85,15 +92,19 @@ class _Ticker:
             self._progress.stop()
 
 
-def _write_outputs(out: Path, plan: Any, problem: Any, stops: pd.DataFrame,
-                   k: dict[str, Any]) -> dict[str, str]:
+def _write_outputs(
+    out: Path, plan: Any, problem: Any, stops: pd.DataFrame, k: dict[str, Any]
+) -> dict[str, str]:
     from hinterland.routing.outputs import load_plan, route_map, route_sheets, routes_geojson
 
     out.mkdir(parents=True, exist_ok=True)
     parcels = None
     if "parcel_ids" in stops.columns:
-        parcels = stops[["stop_id", "parcel_ids"]].explode("parcel_ids").rename(
-            columns={"parcel_ids": "parcel_id"})
+        parcels = (
+            stops[["stop_id", "parcel_ids"]]
+            .explode("parcel_ids")
+            .rename(columns={"parcel_ids": "parcel_id"})
+        )
     files = {
         "routes": write_table(plan.routes, out / "routes.csv"),
         "summary": write_table(plan.summary, out / "route_summary.csv"),
@@ -102,11 +113,14 @@ def _write_outputs(out: Path, plan: Any, problem: Any, stops: pd.DataFrame,
         "unserved": write_table(plan.unserved, out / "unserved.csv"),
         "violations": write_table(plan.violations, out / "violations.csv"),
         "drone_queue": write_table(plan.drone_queue, out / "drone_queue.csv"),
-        "stops": write_table(stops.drop(columns=["parcel_ids"], errors="ignore"),
-                             out / "stops.csv"),
+        "stops": write_table(
+            stops.drop(columns=["parcel_ids"], errors="ignore"), out / "stops.csv"
+        ),
     }
-    for name, obj in (("routes_geojson", routes_geojson(plan, problem)),
-                      ("kpis", {"kpis": k, "certificate": plan.certificate.to_dict()})):
+    for name, obj in (
+        ("routes_geojson", routes_geojson(plan, problem)),
+        ("kpis", {"kpis": k, "certificate": plan.certificate.to_dict()}),
+    ):
         target = out / ("routes.geojson" if name == "routes_geojson" else "kpis.json")
         with atomic_path(target) as tmp:
             tmp.write_text(json.dumps(obj, indent=1, default=_json_default))
@@ -131,13 +145,19 @@ def _json_default(o: Any) -> Any:
 
 
 def route(
-    county: Annotated[str | None, typer.Option(help="County FIPS of a generated rural day.")] = None,
+    county: Annotated[
+        str | None, typer.Option(help="County FIPS of a generated rural day.")
+    ] = None,
     stops: Annotated[int, typer.Option("--stops", help="Stops of the generated day.")] = 2500,
     stops_file: Annotated[
         Path | None, typer.Option("--stops-file", help="Your stops CSV/Parquet (see docs).")
     ] = None,
+    parcels_file: Annotated[
+        Path | None,
+        typer.Option("--parcels-file", help="Your parcels CSV/Parquet, grouped into stops."),
+    ] = None,
     station: Annotated[
-        str | None, typer.Option(help="Station LAT,LON (with --stops-file).")
+        str | None, typer.Option(help="Station LAT,LON (with --stops-file/--parcels-file).")
     ] = None,
     fleet_file: Annotated[
         Path | None, typer.Option("--fleet-file", help="Fleet CSV (vehicle types).")
@@ -147,7 +167,9 @@ def route(
     handoffs: Annotated[int, typer.Option(help="Partner post-office hand-offs (generated).")] = 0,
     seed: Annotated[int, typer.Option(help="Random seed (generation and search).")] = 0,
     time_limit: Annotated[float, typer.Option(help="Solve wall time, seconds.")] = 60.0,
-    workers: Annotated[int, typer.Option(help="Parallel searches / Dask workers.")] = 2,
+    workers: Annotated[
+        int, typer.Option(help="Dask workers; parallel searches (up to idle cores).")
+    ] = 2,
     decompose: Annotated[
         str, typer.Option(help="auto (sectors above 2,000 stops), on, off.")
     ] = "auto",
@@ -164,6 +186,7 @@ def route(
 ) -> None:
     """Plan one station day of van routes, verify them and write sheets, load plan, map."""
     from hinterland.routing.decompose import DECOMPOSE_ABOVE, plan_routes_decomposed
+    from hinterland.routing.engine import free_cores
     from hinterland.routing.outputs import kpis
     from hinterland.routing.problem import RoutingParams, Station, build_problem, default_fleet
     from hinterland.routing.solve import plan_routes
@@ -173,7 +196,16 @@ def route(
         raise InputError("--decompose", f"expected auto, on or off, got {decompose!r}")
     if time_limit <= 0:
         raise InputError("--time-limit", "must be > 0")
-    if stops_file is not None:
+    if parcels_file is not None:
+        from hinterland.routing.problem import parcels_to_stops
+
+        table = parcels_to_stops(
+            _read_table(parcels_file, str(parcels_file)), RoutingParams(drone_queue=drones)
+        )
+        lat, lon = _station(station, str(parcels_file))
+        st = Station("station", lat, lon)
+        source = f"stops grouped from {parcels_file}"
+    elif stops_file is not None:
         table = _read_table(stops_file, str(stops_file))
         lat, lon = _station(station, str(stops_file))
         st = Station("station", lat, lon)
@@ -182,9 +214,13 @@ def route(
         table, st = station_day(county, stops, seed=seed, handoffs=handoffs)
         source = f"county {county}"
     else:
-        raise InputError("route", "give --county FIPS (generated day) or --stops-file FILE")
-    fleet = _read_table(fleet_file, str(fleet_file)) if fleet_file else default_fleet(vans,
-                                                                                      step_vans)
+        raise InputError(
+            "route",
+            "give --county FIPS (generated day), --stops-file FILE or --parcels-file FILE",
+        )
+    fleet = (
+        _read_table(fleet_file, str(fleet_file)) if fleet_file else default_fleet(vans, step_vans)
+    )
     params = RoutingParams(drone_queue=drones)
     t0 = time.perf_counter()
     problem = build_problem(table, fleet, st, params=params, source=source)
@@ -199,30 +235,62 @@ def route(
                 ticker.phase = f"{phase} {frac:.0%}"
 
             plan = plan_routes_decomposed(
-                problem, time_limit_s=time_limit, seed=seed, n_sectors=sectors,
-                scheduler=scheduler, local_cluster=not in_process, workers=workers,
+                problem,
+                time_limit_s=time_limit,
+                seed=seed,
+                n_sectors=sectors,
+                scheduler=scheduler,
+                local_cluster=not in_process,
+                workers=workers,
                 progress=cb,
             )
         else:
-            plan = plan_routes(problem, time_limit_s=time_limit, seed=seed, workers=workers)
+            plan = plan_routes(
+                problem, time_limit_s=time_limit, seed=seed, workers=free_cores(workers)
+            )
     k = kpis(plan, problem)
     k["wall_seconds"] = time.perf_counter() - t0
     files = _write_outputs(out, plan, problem, table, k) if out is not None else {}
     if as_json:
-        print_json({
-            "station": {"station_id": st.station_id, "lat": st.lat, "lon": st.lon},
-            "kpis": k,
-            "certificate": plan.certificate.to_dict(),
-            "unserved_reasons": plan.unserved["reason"].value_counts().to_dict(),
-            "violations": frame_records(plan.violations.head(100)),
-            "files": files,
-        })
+        print_json(
+            {
+                "station": {"station_id": st.station_id, "lat": st.lat, "lon": st.lon},
+                "kpis": k,
+                "certificate": plan.certificate.to_dict(),
+                "unserved_reasons": plan.unserved["reason"].value_counts().to_dict(),
+                "violations": frame_records(plan.violations.head(100)),
+                "files": files,
+            }
+        )
         return
-    print_table(plan.summary, title=f"Routes from {st.station_id}",
-                formats={"start_min": ".0f", "end_min": ".0f", "km": ".1f",
-                         "driver_hours": ".2f", "cost_usd": ".2f"})
-    print_table(pd.DataFrame([{k2: v for k2, v in k.items()}]).T.reset_index().rename(
-        columns={"index": "kpi", 0: "value"}).astype(str), title="KPIs")
+    from hinterland.routing.outputs import clock
+
+    sm = plan.summary
+    shown = pd.DataFrame(
+        {
+            "route": sm["route_id"],
+            "vehicle": sm["vehicle_type"],
+            "leaves": [clock(x) for x in sm["start_min"]],
+            "back": [clock(x) for x in sm["end_min"]],
+            "stops": sm["stops"],
+            "parcels": sm["parcels"],
+            "km": sm["km"],
+            "hours": sm["driver_hours"],
+            "cost_usd": sm["cost_usd"],
+        }
+    )
+    print_table(
+        shown,
+        title=f"Routes from {st.station_id}",
+        formats={"km": ".1f", "hours": ".2f", "cost_usd": ".2f"},
+    )
+    kt = pd.DataFrame(
+        {
+            "kpi": list(k),
+            "value": [f"{v:,.2f}" if isinstance(v, float) else str(v) for v in k.values()],
+        }
+    )
+    print_table(kt, title="KPIs")
     c = plan.certificate
     console_err.print(
         f"[bold]{'verified feasible' if c.verified else 'NOT verified'}[/]: "

@@ -119,12 +119,13 @@ def generate_catalogue(
     pop = ranks.astype(float) ** -zipf_s
     pop /= pop.sum()
     cat_aff = np.array([CATEGORIES[c][3] for c in names])[cat_idx]  # n x 4
-    aff = cat_aff * rng.lognormal(-0.5 * item_affinity_sigma**2, item_affinity_sigma,
-                                  (n_items, len(RURALITY_ORDER)))
+    aff = cat_aff * rng.lognormal(
+        -0.5 * item_affinity_sigma**2, item_affinity_sigma, (n_items, len(RURALITY_ORDER))
+    )
     items = pd.DataFrame(
         {
             "item": np.arange(n_items, dtype=np.int32),
-            "category": pd.Categorical.from_codes(cat_idx, categories=names),
+            "category": pd.Categorical.from_codes(cat_idx, categories=pd.Index(names)),
             "weight_kg": weight,
             "cube_l": cube,
             "popularity": pop,
@@ -140,8 +141,56 @@ def generate_catalogue(
 
 
 _STATES: tuple[str, ...] = (
-    "AK", "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "HI", "IA", "ID",
-    "IL", "IN", "KS", "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MS", "MT", "NC",
-    "ND", "NE", "NH", "NJ", "NM", "NV", "NY", "OH", "OK", "OR", "PA", "PR", "RI", "SC",
-    "SD", "TN", "TX", "UT", "VA", "VT", "WA", "WI", "WV", "WY",
+    "AK",
+    "AL",
+    "AR",
+    "AZ",
+    "CA",
+    "CO",
+    "CT",
+    "DC",
+    "DE",
+    "FL",
+    "GA",
+    "HI",
+    "IA",
+    "ID",
+    "IL",
+    "IN",
+    "KS",
+    "KY",
+    "LA",
+    "MA",
+    "MD",
+    "ME",
+    "MI",
+    "MN",
+    "MO",
+    "MS",
+    "MT",
+    "NC",
+    "ND",
+    "NE",
+    "NH",
+    "NJ",
+    "NM",
+    "NV",
+    "NY",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "PR",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VA",
+    "VT",
+    "WA",
+    "WI",
+    "WV",
+    "WY",
 )

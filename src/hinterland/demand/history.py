@@ -45,7 +45,7 @@ def load_order_history(path: str | Path) -> pd.DataFrame:
         that is not an integer >= 0.
     """
     p = Path(path)
-    src = p.name
+    src = str(p)
     if not p.exists():
         raise InputError(src, "file not found")
     try:
@@ -60,7 +60,8 @@ def load_order_history(path: str | Path) -> pd.DataFrame:
     for col in HISTORY_COLUMNS:
         if col not in df.columns:
             raise InputError(
-                src, f"missing column '{col}' (required: {', '.join(HISTORY_COLUMNS)})",
+                src,
+                f"missing column '{col}' (required: {', '.join(HISTORY_COLUMNS)})",
                 column=col,
             )
     return validate_history(df, src)
@@ -105,8 +106,10 @@ def validate_history(df: pd.DataFrame, source: str = "order history") -> pd.Data
     if bad.any():
         r = _first_bad(bad)
         raise InputError(
-            source, f"quantity must be an integer, got {str(q_raw.iloc[r - 1])!r}",
-            row=r, column="quantity",
+            source,
+            f"quantity must be an integer, got {str(q_raw.iloc[r - 1])!r}",
+            row=r,
+            column="quantity",
         )
     bad = (q < 0).to_numpy()
     if bad.any():
@@ -171,15 +174,23 @@ def demand_series(
     step = 7 if freq == "W" else 1
     period = ((start - t0).dt.days // step).astype(np.int64)
     g = (
-        pd.DataFrame({"item": h["item"].astype(str), "hub": h["hub"].astype(str),
-                      "period": period, "demand": h["quantity"].astype(float)})
-        .groupby(["item", "hub", "period"], observed=True)["demand"].sum()
+        pd.DataFrame(
+            {
+                "item": h["item"].astype(str),
+                "hub": h["hub"].astype(str),
+                "period": period,
+                "demand": h["quantity"].astype(float),
+            }
+        )
+        .groupby(["item", "hub", "period"], observed=True)["demand"]
+        .sum()
     )
-    wide = g.unstack("period", fill_value=0.0)
+    wide = g.unstack("period", fill_value=0)
     n_periods = int(period.max()) + 1 if len(period) else 0
     wide = wide.reindex(columns=range(n_periods), fill_value=0.0)
-    long = wide.stack().rename("demand").reset_index()
-    long.columns = ["item", "hub", "period", "demand"]
+    long = wide.stack().reset_index()
+    long.columns = pd.Index(["item", "hub", "period", "demand"])
+    long["demand"] = long["demand"].astype(float)
     long["series_id"] = long["item"] + "@" + long["hub"]
     long["period_start"] = t0 + pd.to_timedelta(long["period"] * step, "D")
     return long[["series_id", "item", "hub", "period", "period_start", "demand"]]

@@ -67,9 +67,7 @@ def series_scales(train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mse, mae
 
 
-def per_series_errors(
-    actual: np.ndarray, forecast: np.ndarray, train: np.ndarray
-) -> pd.DataFrame:
+def per_series_errors(actual: np.ndarray, forecast: np.ndarray, train: np.ndarray) -> pd.DataFrame:
     """Per-series RMSSE and MASE.
 
     Parameters

@@ -31,8 +31,30 @@ from hinterland.errors import HinterlandError
 
 #: Share of orders placed in each hour 0..23 (assumption: evening peak).
 HOURLY_PROFILE: tuple[float, ...] = (
-    1.0, 0.6, 0.4, 0.3, 0.3, 0.5, 1.0, 2.0, 3.0, 4.0, 4.5, 5.0,
-    5.5, 5.5, 5.5, 5.5, 5.5, 6.0, 6.5, 7.0, 7.5, 7.0, 5.0, 2.5,
+    1.0,
+    0.6,
+    0.4,
+    0.3,
+    0.3,
+    0.5,
+    1.0,
+    2.0,
+    3.0,
+    4.0,
+    4.5,
+    5.0,
+    5.5,
+    5.5,
+    5.5,
+    5.5,
+    5.5,
+    6.0,
+    6.5,
+    7.0,
+    7.5,
+    7.0,
+    5.0,
+    2.5,
 )
 
 
@@ -51,8 +73,8 @@ def zip_rates(zips: pd.DataFrame, rates: DemandRates | None = None) -> np.ndarra
     """Average-day parcels per ZIP area (``population x per-capita rate``)."""
     rates = rates or DemandRates()
     _check_zips(zips)
-    mult = zips["rurality"].astype(str).map(
-        {r: rates.per_capita_per_day(r) for r in RURALITY_ORDER}
+    mult = (
+        zips["rurality"].astype(str).map({r: rates.per_capita_per_day(r) for r in RURALITY_ORDER})
     )
     return zips["population"].to_numpy(dtype=float) * mult.to_numpy(dtype=float)
 
@@ -129,13 +151,15 @@ def generate_orders(
     minute = (rng.choice(24, size=n, p=hp / hp.sum()) * 60 + rng.integers(0, 60, n)).astype(
         np.int16
     )
-    zip_cat = pd.Categorical.from_codes(
-        zip_idx, categories=pd.Index(zips["zip"].astype(str).to_numpy())
-    ) if zips["zip"].is_unique else pd.Categorical(zips["zip"].astype(str).to_numpy()[zip_idx])
+    zip_cat = (
+        pd.Categorical.from_codes(zip_idx, categories=pd.Index(zips["zip"].astype(str).to_numpy()))
+        if zips["zip"].is_unique
+        else pd.Categorical(zips["zip"].astype(str).to_numpy()[zip_idx])
+    )
     return pd.DataFrame(
         {
             "order_id": np.arange(first_order_id, first_order_id + n, dtype=np.int64),
-            "date": np.full(n, np.datetime64(day.to_datetime64(), "ns")),
+            "date": pd.DatetimeIndex(np.full(n, day.to_datetime64())).as_unit("ns"),
             "zip": zip_cat,
             "item": items,
             "quantity": quantity,
@@ -162,7 +186,11 @@ def generate_order_stream(
     for k, ss in enumerate(seeds):
         day = pd.Timestamp(start).normalize() + pd.Timedelta(days=k)
         f = generate_orders(
-            zips, catalogue, day, seed=int(ss.generate_state(1)[0]), rates=rates,
+            zips,
+            catalogue,
+            day,
+            seed=int(ss.generate_state(1)[0]),
+            rates=rates,
             first_order_id=next_id,
         )
         next_id += len(f)

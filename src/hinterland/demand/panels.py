@@ -82,6 +82,8 @@ def read_panel(
         ).sort_index(axis=1)
         vals = wide.to_numpy(dtype=float)
         return DemandPanel(vals, wide.index, wide.columns, season_length or 7, 0)
+    if len(cols) > 1:
+        _check_wide(p, df.iloc[:, 1:])
     if cols and cols[0].lower() == "sku":
         body = df.iloc[:, 1:].apply(pd.to_numeric, errors="coerce")
         vals = body.to_numpy(dtype=float)[:, ::-1]  # oldest first
@@ -94,8 +96,6 @@ def read_panel(
         ids = pd.Index(list(body.columns))
     else:
         raise InputError(str(p), "expected columns series_id, period, demand or a wide layout")
-    for j in range(vals.shape[1]):
-        _check_values(p, vals[:, j], np.arange(vals.shape[0]), str(periods[j]), nan_ok=True)
     dropped = 0
     if drop_incomplete:
         keep = ~np.isnan(vals).any(axis=1)
@@ -104,12 +104,19 @@ def read_panel(
     return DemandPanel(vals, ids, periods, season_length or 12, dropped)
 
 
-def _check_values(
-    path: Path, vals: np.ndarray, rows: np.ndarray, column: str, nan_ok: bool = False
-) -> None:
-    bad = vals < 0
-    if not nan_ok:
-        bad = bad | np.isnan(vals)
+def _check_wide(path: Path, raw: pd.DataFrame) -> None:
+    """Negative or non-numeric cells (blank = missing is allowed), by data row and column."""
+    num = raw.apply(pd.to_numeric, errors="coerce")
+    bad = ((num < 0) | (num.isna() & raw.notna())).to_numpy()
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise InputError(
+            str(path), "demand must be a number >= 0", row=int(r) + 1, column=str(raw.columns[c])
+        )
+
+
+def _check_values(path: Path, vals: np.ndarray, rows: np.ndarray, column: str) -> None:
+    bad = (vals < 0) | np.isnan(vals)
     if bad.any():
         i = int(np.argmax(bad))
         raise InputError(

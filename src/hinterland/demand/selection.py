@@ -26,6 +26,7 @@ None of these looks at the periods being forecast.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -70,7 +71,8 @@ class Selection:
 
 def _pooled_rmsse(msse: np.ndarray) -> float:
     """Mean over series of sqrt(mean over windows of MSSE); ``msse`` is windows x series."""
-    with np.errstate(invalid="ignore"):
+    with warnings.catch_warnings(), np.errstate(invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
         per_series = np.sqrt(np.nanmean(msse, axis=0))
     return float(np.nanmean(per_series))
 
@@ -167,7 +169,8 @@ def select_and_forecast(
         forecast = np.mean([final_fc[m] for m in cands[chosen]], axis=0)
     else:
         stacked = np.stack([single[m] for m in models])  # models x windows x series
-        with np.errstate(invalid="ignore"):
+        with warnings.catch_warnings(), np.errstate(invalid="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
             per = np.sqrt(np.nanmean(stacked, axis=1))  # models x series
         # Series without a validation score use the pooled ranking.
         fallback = np.array([ranked.index(m) for m in models], dtype=float)

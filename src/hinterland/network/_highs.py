@@ -117,3 +117,57 @@ def solve_milp(
     if not has_sol:
         x = np.full(n_col, np.nan)
     return MilpResult(x, objective, bound, status, time.perf_counter() - t0)
+
+
+def solve_lp(
+    cost: NDArray[np.float64],
+    a: sp.csr_matrix,
+    row_lower: NDArray[np.float64],
+    row_upper: NDArray[np.float64],
+    col_lower: NDArray[np.float64],
+    col_upper: NDArray[np.float64],
+    *,
+    maximize: bool = False,
+    time_limit: float = 60.0,
+    threads: int = 1,
+    method: str = "ipm",
+) -> tuple[NDArray[np.float64], NDArray[np.float64], float, str]:
+    """Solve the LP (no integrality); returns (x, row duals, objective, status).
+
+    ``method`` is HiGHS's ``solver`` option (``"ipm"`` runs without crossover).
+    Duals may be approximate; callers needing a valid bound must recompute one from them.
+    """
+    n_col = int(cost.shape[0])
+    a = sp.csr_matrix(a)
+    lp = highspy.HighsLp()
+    lp.num_col_ = n_col
+    lp.num_row_ = int(a.shape[0])
+    lp.col_cost_ = np.asarray(cost, dtype=np.float64)
+    lp.col_lower_ = np.asarray(col_lower, dtype=np.float64)
+    lp.col_upper_ = np.asarray(col_upper, dtype=np.float64)
+    lp.row_lower_ = np.asarray(row_lower, dtype=np.float64)
+    lp.row_upper_ = np.asarray(row_upper, dtype=np.float64)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = a.indices.astype(np.int32)
+    lp.a_matrix_.value_ = a.data.astype(np.float64)
+    lp.a_matrix_.num_col_ = n_col
+    lp.a_matrix_.num_row_ = int(a.shape[0])
+    lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
+    h = highspy.Highs()
+    h.silent()
+    h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
+    h.setOptionValue("threads", int(threads))
+    h.setOptionValue("solver", method)
+    if method == "ipm":
+        h.setOptionValue("run_crossover", "off")
+    h.passModel(lp)
+    h.run()
+    sol = h.getSolution()
+    status = h.modelStatusToString(h.getModelStatus()).lower()
+    x = np.asarray(sol.col_value, dtype=np.float64)
+    duals = np.asarray(sol.row_dual, dtype=np.float64)
+    if x.shape[0] != n_col:
+        x = np.full(n_col, np.nan)
+        duals = np.full(int(a.shape[0]), np.nan)
+    return x, duals, float(h.getInfo().objective_function_value), status

@@ -36,7 +36,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from hinterland.certificate import Certificate
 from hinterland.errors import InfeasibleError, InputError
-from hinterland.network._highs import solve_milp
+from hinterland.network._highs import solve_lp, solve_milp
 from hinterland.network.verify import check_coverage
 
 __all__ = ["CoverageResult", "greedy_cover", "reduce_instance", "solve_max_coverage", "swap_cover"]
@@ -77,7 +77,9 @@ class _Reduced:
     constant: float  # weight already covered by existing sites
 
 
-def _merge_rows(a: sp.csr_matrix, w: NDArray[np.float64]) -> tuple[sp.csr_matrix, NDArray[np.float64]]:
+def _merge_rows(
+    a: sp.csr_matrix, w: NDArray[np.float64]
+) -> tuple[sp.csr_matrix, NDArray[np.float64]]:
     """Merge rows with identical column sets (weights summed); drop empty rows."""
     a = sp.csr_matrix(a)
     a.sort_indices()
@@ -178,7 +180,9 @@ def greedy_cover(
         rws = rws[~covered[rws]]
         covered[rws] = True
         sub = csr[rws]
-        gain -= np.bincount(sub.indices, weights=np.repeat(w[rws], np.diff(sub.indptr)), minlength=m)
+        gain -= np.bincount(
+            sub.indices, weights=np.repeat(w[rws], np.diff(sub.indptr)), minlength=m
+        )
         gain[j] = 0.0
     return np.asarray(chosen, dtype=np.int64)
 
@@ -261,6 +265,253 @@ def swap_cover(
     return chosen
 
 
+def _model(
+    a: sp.csr_matrix,
+    wr: NDArray[np.float64],
+    count: int,
+    cost: NDArray[np.float64] | None,
+    budget: float | None,
+) -> tuple[NDArray[np.float64], sp.csr_matrix, NDArray[np.float64], NDArray[np.float64]]:
+    """MCLP rows: ``z_i - sum_j a_ij y_j <= 0``, ``sum y <= count``, ``cost @ y <= budget``.
+
+    Columns are ``y`` (one per site) then ``z`` (one per point). Returns
+    (objective, matrix, row_lower, row_upper).
+    """
+    nr, mc = a.shape
+    coo = sp.coo_matrix(a)
+    rows_m = [coo.row, np.arange(nr), np.full(mc, nr)]
+    cols_m = [coo.col, mc + np.arange(nr), np.arange(mc)]
+    vals_m = [-np.ones(coo.nnz), np.ones(nr), np.ones(mc)]
+    row_hi = [np.zeros(nr), np.asarray([float(count)])]
+    n_row = nr + 1
+    if budget is not None and cost is not None:
+        rows_m.append(np.full(mc, n_row))
+        cols_m.append(np.arange(mc))
+        vals_m.append(cost)
+        row_hi.append(np.asarray([float(budget)]))
+        n_row += 1
+    mat = sp.csr_matrix(
+        (np.concatenate(vals_m), (np.concatenate(rows_m), np.concatenate(cols_m))),
+        shape=(n_row, mc + nr),
+    )
+    obj = np.concatenate([np.zeros(mc), wr])
+    return obj, mat, np.full(n_row, -np.inf), np.concatenate(row_hi)
+
+
+def _milp(
+    a: sp.csr_matrix,
+    wr: NDArray[np.float64],
+    count: int,
+    cost: NDArray[np.float64] | None,
+    budget: float | None,
+    start: NDArray[np.int64] | None,
+    *,
+    time_limit: float,
+    mip_gap: float,
+    threads: int,
+) -> tuple[NDArray[np.int64] | None, float, str]:
+    """Solve the MCLP MILP; returns (chosen columns or None, bound, status)."""
+    nr, mc = a.shape
+    obj, mat, lo, hi = _model(a, wr, count, cost, budget)
+    x0 = None
+    if start is not None:
+        y0 = np.zeros(mc)
+        y0[start] = 1.0
+        x0 = np.concatenate([y0, ((a @ y0) > 0).astype(float)])
+    integer = np.concatenate([np.ones(mc, bool), np.zeros(nr, bool)])
+    res = solve_milp(
+        obj,
+        mat,
+        lo,
+        hi,
+        np.zeros(mc + nr),
+        np.ones(mc + nr),
+        integer,
+        maximize=True,
+        time_limit=time_limit,
+        mip_rel_gap=mip_gap,
+        start=x0,
+        threads=threads,
+    )
+    chosen = None if np.isnan(res.x).any() else np.nonzero(res.x[:mc] > 0.5)[0]
+    return chosen, res.bound, res.status
+
+
+def _lagrange(
+    a: sp.csr_matrix, wr: NDArray[np.float64], mu: NDArray[np.float64], count: int
+) -> tuple[float, NDArray[np.float64], float]:
+    """Lagrangian upper bound for multipliers ``mu`` of the coverage rows (any ``mu >= 0``).
+
+    ``L(mu) = sum_i max(0, w_i - mu_i) + (sum of the count largest positive (A^T mu)_j)``.
+    Returns (bound, site values ``A^T mu``, constant part).
+    """
+    mu = np.clip(mu, 0.0, wr)
+    base = float(np.maximum(wr - mu, 0.0).sum())
+    v = np.asarray(sp.csc_matrix(a).T @ mu).ravel()
+    top = np.sort(np.maximum(v, 0.0))[::-1][:count]
+    return base + float(top.sum()), v, base
+
+
+def _exact(
+    a: sp.csr_matrix,
+    wr: NDArray[np.float64],
+    count: int,
+    cost: NDArray[np.float64] | None,
+    budget: float | None,
+    chosen: NDArray[np.int64],
+    value: float,
+    *,
+    deadline: float,
+    mip_gap: float,
+    threads: int,
+    stats: dict[str, float],
+) -> tuple[NDArray[np.int64], float, float, str]:
+    """LP bound, LP-guided restricted MILP, Lagrangian fixing, then the MILP on what remains.
+
+    Returns (chosen, value, bound, status) on the reduced instance.
+    """
+    t0 = time.perf_counter()
+    nr, mc = a.shape
+    bound = float(wr.sum())
+    if budget is not None:
+        # knapsack-coupled: hand the whole model to HiGHS from the incumbent
+        cand, bnd, status = _milp(
+            a,
+            wr,
+            count,
+            cost,
+            budget,
+            chosen,
+            time_limit=deadline - t0,
+            mip_gap=mip_gap,
+            threads=threads,
+        )
+        if cand is not None and _covered_weight(a, wr, cand) > value:
+            chosen, value = cand, _covered_weight(a, wr, cand)
+        if not math.isnan(bnd):
+            bound = min(bound, bnd)
+        return chosen, value, bound, status
+    obj, mat, lo, hi = _model(a, wr, count, None, None)
+    x, duals, lp_obj, _ = solve_lp(
+        obj,
+        mat,
+        lo,
+        hi,
+        np.zeros(mc + nr),
+        np.ones(mc + nr),
+        maximize=True,
+        time_limit=max(deadline - time.perf_counter(), 0.01),
+        threads=threads,
+    )
+    stats["lp_seconds"] = time.perf_counter() - t0
+    if np.isnan(x).any():
+        return chosen, value, bound, "time_limit"
+    mu = np.abs(duals[:nr])
+    lag, v, base = _lagrange(a, wr, mu, count)
+    bound = min(bound, lag)
+    stats["lp_bound"] = lp_obj
+    stats["lagrangian_bound"] = lag
+    # LP-guided restricted MILP for a better incumbent
+    y = x[:mc]
+    # LP rounding: the count largest y, improved by swaps
+    remaining = deadline - time.perf_counter()
+    rounded = swap_cover(
+        a, wr, np.argsort(-y, kind="stable")[:count], deadline=time.perf_counter() + 0.1 * remaining
+    )
+    val = _covered_weight(a, wr, rounded)
+    stats["rounded_objective"] = val
+    if val > value:
+        chosen, value = rounded, val
+    support = np.union1d(np.nonzero(y > 1e-2)[0], chosen)
+    if support.shape[0] > count:
+        sub = sp.csr_matrix(a[:, support])
+        rows_keep = np.nonzero(np.diff(sub.indptr) > 0)[0]
+        start_local = np.searchsorted(support, chosen)
+        remaining = deadline - time.perf_counter()
+        cand, _, _ = _milp(
+            sp.csr_matrix(sub[rows_keep]),
+            wr[rows_keep],
+            count,
+            None,
+            None,
+            start_local,
+            time_limit=min(0.25 * remaining, 30.0),
+            mip_gap=1e-6,
+            threads=threads,
+        )
+        if cand is not None:
+            cand = swap_cover(a, wr, support[cand], deadline=time.perf_counter() + 0.1 * remaining)
+            val = _covered_weight(a, wr, cand)
+            if val > value:
+                chosen, value = cand, val
+    stats["restricted_objective"] = value
+    stats["restricted_seconds"] = time.perf_counter() - t0
+    if bound - value <= mip_gap * value:
+        return chosen, value, bound, "optimal" if bound - value <= 1e-9 * value else "gap_reached"
+    # Lagrangian fixing with a threshold halfway to the target gap
+    thr = value * (1.0 + 0.5 * mip_gap)
+    vpos = np.maximum(v, 0.0)
+    order = np.argsort(-vpos, kind="stable")
+    top_sum = float(vpos[order[:count]].sum())
+    vp = vpos[order[count - 1]] if count >= 1 else 0.0
+    vp1 = vpos[order[count]] if count < mc else 0.0
+    in_top = np.zeros(mc, dtype=bool)
+    in_top[order[:count]] = True
+    bound_in = base + top_sum - vp + vpos  # forcing a non-top site in
+    bound_out = base + top_sum - vpos + vp1  # forcing a top site out
+    fix0 = ~in_top & (bound_in <= thr)
+    fix1 = in_top & (bound_out <= thr)
+    stats["fixed_closed"] = float(fix0.sum())
+    stats["fixed_open"] = float(fix1.sum())
+    fixed_bound = max(
+        float(bound_in[fix0].max()) if fix0.any() else -math.inf,
+        float(bound_out[fix1].max()) if fix1.any() else -math.inf,
+    )
+    free = np.nonzero(~fix0 & ~fix1)[0]
+    ones = np.nonzero(fix1)[0]
+    # rows covered by a forced-open site are constant
+    y1 = np.zeros(mc)
+    y1[ones] = 1.0
+    done = (a @ y1) > 0
+    sub = sp.csr_matrix(a[~done][:, free])
+    keep_rows = np.diff(sub.indptr) > 0
+    sub = sp.csr_matrix(sub[keep_rows])
+    w_sub = wr[~done][keep_rows]
+    const = float(wr[done].sum())
+    start_fixed: NDArray[np.int64] | None = (
+        np.searchsorted(free, np.setdiff1d(chosen, ones))
+        if np.isin(np.setdiff1d(chosen, ones), free).all() and np.isin(ones, chosen).all()
+        else None
+    )
+    stats["milp_sites"] = float(free.shape[0])
+    stats["milp_points"] = float(sub.shape[0])
+    remaining = deadline - time.perf_counter()
+    cand, bnd, status = _milp(
+        sub,
+        w_sub,
+        count - ones.shape[0],
+        None,
+        None,
+        start_fixed,
+        time_limit=remaining,
+        mip_gap=0.5 * mip_gap,
+        threads=threads,
+    )
+    if cand is not None:
+        full = np.concatenate([ones, free[cand]])
+        val = _covered_weight(a, wr, full)
+        if val > value:
+            chosen, value = full, val
+    if not math.isnan(bnd):
+        bound = min(bound, max(const + bnd, fixed_bound, value))
+    stats["milp_seconds"] = time.perf_counter() - t0 - stats["restricted_seconds"]
+    if bound - value <= 1e-9 * value:
+        status = "optimal"
+    elif bound - value <= mip_gap * value:
+        status = "gap_reached"
+    return chosen, value, bound, status
+
+
 def _covered_weight(a: sp.csr_matrix, w: NDArray[np.float64], chosen: NDArray[np.int64]) -> float:
     y = np.zeros(a.shape[1])
     y[chosen] = 1.0
@@ -339,7 +590,9 @@ def solve_max_coverage(
         raise InputError("design", "give both cost and budget, or neither")
     cvec = np.zeros(n_candidates) if cost is None else np.asarray(cost, dtype=np.float64)
     if cvec.shape[0] != n_candidates or (cvec < 0).any():
-        raise InputError("candidates", "one non-negative cost per candidate required", column="cost")
+        raise InputError(
+            "candidates", "one non-negative cost per candidate required", column="cost"
+        )
     if budget is not None and n_candidates and cvec.min() > budget:
         raise InfeasibleError(
             f"budget {budget:,.0f} is below the cheapest candidate site ({cvec.min():,.0f})"
@@ -380,53 +633,19 @@ def solve_max_coverage(
     if value_r >= total_r - 1e-9 * max(1.0, total_r):
         status = "optimal"  # everything coverable is covered
     elif exact and time.perf_counter() < deadline and mc > 0:
-        nr = a.shape[0]
-        # columns: y (mc, binary) then z (nr, continuous in [0, 1])
-        coo = sp.coo_matrix(a)
-        rows_m = [coo.row, np.arange(nr)]
-        cols_m = [coo.col, mc + np.arange(nr)]
-        vals_m = [-np.ones(coo.nnz), np.ones(nr)]
-        row_hi = [np.zeros(nr)]
-        row_lo = [np.full(nr, -np.inf)]
-        n_row = nr
-        rows_m.append(np.full(mc, n_row))
-        cols_m.append(np.arange(mc))
-        vals_m.append(np.ones(mc))
-        row_lo.append(np.asarray([-np.inf]))
-        row_hi.append(np.asarray([float(count)]))
-        n_row += 1
-        if budget is not None:
-            rows_m.append(np.full(mc, n_row))
-            cols_m.append(np.arange(mc))
-            vals_m.append(cost_r)
-            row_lo.append(np.asarray([-np.inf]))
-            row_hi.append(np.asarray([float(budget)]))
-            n_row += 1
-        mat = sp.csr_matrix(
-            (np.concatenate(vals_m), (np.concatenate(rows_m), np.concatenate(cols_m))),
-            shape=(n_row, mc + nr),
+        chosen_r, value_r, bound_r, status = _exact(
+            a,
+            wr,
+            count,
+            cost_r if budget is not None else None,
+            budget,
+            chosen_r,
+            value_r,
+            deadline=deadline,
+            mip_gap=mip_gap,
+            threads=threads,
+            stats=stats,
         )
-        obj = np.concatenate([np.zeros(mc), wr])
-        y0 = np.zeros(mc)
-        y0[chosen_r] = 1.0
-        z0 = ((a @ y0) > 0).astype(float)
-        res = solve_milp(
-            obj, mat, np.concatenate(row_lo), np.concatenate(row_hi),
-            np.zeros(mc + nr), np.ones(mc + nr), np.concatenate([np.ones(mc, bool), np.zeros(nr, bool)]),
-            maximize=True, time_limit=deadline - time.perf_counter(), mip_rel_gap=mip_gap,
-            start=np.concatenate([y0, z0]), threads=threads,
-        )
-        stats["milp_seconds"] = res.seconds
-        if not np.isnan(res.x).any():
-            cand = np.nonzero(res.x[:mc] > 0.5)[0]
-            val = _covered_weight(a, wr, cand)
-            if val > value_r:
-                chosen_r, value_r = cand, val
-        if not math.isnan(res.bound):
-            bound_r = min(bound_r, res.bound)
-        status = res.status if res.status in ("optimal", "time_limit") else f"milp_{res.status}"
-        if status == "optimal" and mip_gap > 1e-6:
-            status = "gap_reached"
     chosen = red.cols[chosen_r]
     # order chosen sites by greedy marginal value and compute the marginal curve
     order = greedy_cover(a[:, chosen_r], wr, chosen_r.shape[0])
@@ -453,15 +672,26 @@ def solve_max_coverage(
     objective = red.constant + value_r
     bound = red.constant + bound_r
     check = check_coverage(
-        w, r, c_idx, chosen, claimed=float(objective), max_count=max_count,
-        site_cost=cvec if budget is not None else None, budget=budget,
+        w,
+        r,
+        c_idx,
+        chosen,
+        claimed=float(objective),
+        max_count=max_count,
+        site_cost=cvec if budget is not None else None,
+        budget=budget,
         existing_rows=np.nonzero(existing)[0],
     )
     seconds = time.perf_counter() - t0
-    if bound - objective <= 1e-9 * max(1.0, abs(objective)):
+    if bound - objective <= 1e-6 * max(1.0, abs(objective)):
         status = "optimal"
     cert = Certificate(
-        objective=float(objective), bound=float(bound), sense="max", seconds=seconds,
-        status=status, verified=bool(check["ok"]), checks=check,
+        objective=float(objective),
+        bound=float(bound),
+        sense="max",
+        seconds=seconds,
+        status=status,
+        verified=bool(check["ok"]),
+        checks=check,
     )
     return CoverageResult(chosen, covered, marginal, cert, stats)

@@ -98,7 +98,11 @@ def read_orlib_pmedian(path: str | Path) -> tuple[NDArray[np.float64], int]:
     edges = edges[: 3 * m].reshape(m, 3)
     ii = edges[:, 0].astype(np.int64) - 1
     jj = edges[:, 1].astype(np.int64) - 1
-    if ii.min(initial=0) < 0 or max(ii.max(initial=0), jj.max(initial=0)) >= n or jj.min(initial=0) < 0:
+    if (
+        ii.min(initial=0) < 0
+        or max(ii.max(initial=0), jj.max(initial=0)) >= n
+        or jj.min(initial=0) < 0
+    ):
         raise InputError(str(path), f"edge endpoint outside 1..{n}")
     # keep the last listing of each undirected edge, as the format requires
     lo = np.minimum(ii, jj)
@@ -126,7 +130,11 @@ def _nearest_two(
     """Per row: cheapest open cost, position (in ``open_idx``) of it, second cheapest."""
     sub = cost[:, open_idx]
     if open_idx.shape[0] == 1:
-        return sub[:, 0].copy(), np.zeros(cost.shape[0], dtype=np.int64), np.full(cost.shape[0], np.inf)
+        return (
+            sub[:, 0].copy(),
+            np.zeros(cost.shape[0], dtype=np.int64),
+            np.full(cost.shape[0], np.inf),
+        )
     part = np.argpartition(sub, 1, axis=1)[:, :2]
     rows = np.arange(cost.shape[0])
     a = sub[rows, part[:, 0]]
@@ -251,7 +259,12 @@ def _closed(lb: float, ub: float, integral: bool) -> bool:
 
 
 def _fixing(
-    cost: NDArray[np.float64], p: int, lb: float, lam: NDArray[np.float64], ub: float, integral: bool
+    cost: NDArray[np.float64],
+    p: int,
+    lb: float,
+    lam: NDArray[np.float64],
+    ub: float,
+    integral: bool,
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Reduced-cost fixing: (closed, forced_open) masks valid for any strictly better solution."""
     col = np.minimum(cost - lam[:, None], 0.0).sum(axis=0)
@@ -286,7 +299,7 @@ def _radius_milp(
     time_limit: float,
     threads: int,
 ) -> tuple[float, float, NDArray[np.int64] | None, str, dict[str, float]]:
-    """Radius formulation over candidates ``free`` (with ``forced`` open); (obj, bound, open, status)."""
+    """Radius formulation over ``free`` (``forced`` open); returns (obj, bound, open, status)."""
     cand = np.concatenate([forced, free])
     mc = cand.shape[0]
     n = cost.shape[0]
@@ -335,7 +348,8 @@ def _radius_milp(
     vals.append(np.ones(mc))
     n_col = mc + n_z
     a = sp.csr_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_row + 1, n_col)
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(n_row + 1, n_col),
     )
     row_lo = np.concatenate([*rhs, [float(p)]]) if rhs else np.asarray([float(p)])
     row_hi = np.full(n_row + 1, np.inf)
@@ -348,7 +362,11 @@ def _radius_milp(
     integer = np.zeros(n_col, dtype=bool)
     integer[:mc] = True
     start = None
-    if start_open is not None and np.isin(start_open, cand).all() and np.isin(forced, start_open).all():
+    if (
+        start_open is not None
+        and np.isin(start_open, cand).all()
+        and np.isin(forced, start_open).all()
+    ):
         y = np.isin(cand, start_open).astype(float)
         d = cost[:, start_open].min(axis=1)
         zs = []
@@ -357,8 +375,18 @@ def _radius_milp(
             zs.append((d[i] > levels[:-1] + 1e-12).astype(float))
         start = np.concatenate([y, *zs])
     res = solve_milp(
-        c, a, row_lo, row_hi, col_lo, col_hi, integer,
-        time_limit=time_limit, mip_rel_gap=1e-9, start=start, threads=threads, offset=offset,
+        c,
+        a,
+        row_lo,
+        row_hi,
+        col_lo,
+        col_hi,
+        integer,
+        time_limit=time_limit,
+        mip_rel_gap=1e-9,
+        start=start,
+        threads=threads,
+        offset=offset,
     )
     info = {"milp_cols": float(n_col), "milp_rows": float(n_row + 1), "milp_nnz": float(a.nnz)}
     chosen = None
@@ -411,7 +439,7 @@ def solve_pmedian(
     cost = np.ascontiguousarray(cost, dtype=np.float64)
     if cost.ndim != 2 or cost.shape[0] == 0 or cost.shape[1] == 0:
         raise InputError("cost matrix", "needs at least one client and one candidate")
-    n, m = cost.shape
+    m = cost.shape[1]
     if not 1 <= p <= m:
         raise InfeasibleError(f"p={p} must be between 1 and the number of candidates ({m})")
     if not np.isfinite(cost).all() or (cost < 0).any():

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from hinterland.geo.distance import haversine_km
 
-__all__ = ["check_pmedian", "check_coverage", "recount_within"]
+__all__ = ["check_coverage", "check_pmedian", "recount_within"]
 
 
 def check_pmedian(
@@ -30,8 +30,14 @@ def check_pmedian(
     idx = np.asarray(open_idx, dtype=np.int64)
     distinct = int(np.unique(idx).shape[0])
     valid = bool(idx.size and idx.min() >= 0 and idx.max() < cost.shape[1])
-    total = float(np.sum([cost[i, idx].min() for i in range(cost.shape[0])])) if valid else float("nan")
-    ok = valid and distinct == p == idx.shape[0] and abs(total - claimed) <= 1e-9 * max(1.0, abs(claimed))
+    total = (
+        float(np.sum([cost[i, idx].min() for i in range(cost.shape[0])])) if valid else float("nan")
+    )
+    ok = (
+        valid
+        and distinct == p == idx.shape[0]
+        and abs(total - claimed) <= 1e-9 * max(1.0, abs(claimed))
+    )
     return {"ok": bool(ok), "recounted_objective": total, "open_count": distinct}
 
 
@@ -89,6 +95,8 @@ def recount_within(
     if slat.shape[0] == 0:
         return out
     for s in range(0, slat.shape[0], chunk):
-        d = haversine_km(lat[:, None], lon[:, None], slat[None, s : s + chunk], slon[None, s : s + chunk])
+        d = haversine_km(
+            lat[:, None], lon[:, None], slat[None, s : s + chunk], slon[None, s : s + chunk]
+        )
         out |= (d <= radius_km).any(axis=1)
     return out

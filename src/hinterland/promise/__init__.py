@@ -17,6 +17,7 @@ from hinterland.promise.engine import (
     PromiseEngine,
     PromiseResult,
     Reason,
+    StockIndex,
     UnknownZipError,
     parse_orders,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "PromiseEngine",
     "PromiseResult",
     "Reason",
+    "StockIndex",
     "UnknownZipError",
     "default_engine",
     "parse_orders",

@@ -37,10 +37,11 @@ revenue shares use the partner's exact schedule. Settlement of what is billed is
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import IntEnum
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,7 @@ from scipy.spatial import cKDTree
 
 from hinterland.carriers.drones import DroneFleet
 from hinterland.carriers.money import to_cents, usd
-from hinterland.carriers.postal import PostalPartner, service_areas
+from hinterland.carriers.postal import PostalPartner, check_service_table, service_areas
 from hinterland.carriers.vans import LineHaul, VanFleet
 from hinterland.errors import HinterlandError, InputError
 from hinterland.geo import TravelModel, unit_vectors
@@ -179,14 +180,28 @@ class PromiseConfig:
 # ---------------------------------------------------------------------------------------------
 
 
-def _nearest(sites: pd.DataFrame, lat: NDArray[np.float64], lon: NDArray[np.float64]
-             ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Row position of the nearest site to each point and the great-circle km (-1, inf if none)."""
+def _site_pos(sites: NDArray[np.int64], j: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Facility row of nearest-site hits ``j`` into ``sites`` (-1 where none)."""
     if len(sites) == 0:
-        return np.full(len(lat), -1, np.int64), np.full(len(lat), np.inf)
-    tree = cKDTree(unit_vectors(sites["lat"].to_numpy(), sites["lon"].to_numpy()))
-    chord, idx = tree.query(unit_vectors(lat, lon))
-    return np.asarray(idx, dtype=np.int64), chord_to_km(chord)
+        return np.full(len(j), -1, np.int64)
+    return np.where(j >= 0, sites[np.maximum(j, 0)], -1)
+
+
+class _Nearest:
+    """Nearest-site search over a fixed set of sites (cKDTree on 3-D unit vectors, built once)."""
+
+    def __init__(self, sites: pd.DataFrame) -> None:
+        self.n = len(sites)
+        self.tree = (cKDTree(unit_vectors(sites["lat"].to_numpy(), sites["lon"].to_numpy()))
+                     if self.n else None)
+
+    def query(self, lat: NDArray[np.float64], lon: NDArray[np.float64]
+              ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """Position of the nearest site to each point and great-circle km (-1, inf if none)."""
+        if self.tree is None:
+            return np.full(len(lat), -1, np.int64), np.full(len(lat), np.inf)
+        chord, idx = self.tree.query(unit_vectors(lat, lon))
+        return np.asarray(idx, dtype=np.int64), chord_to_km(chord)
 
 
 @dataclass(frozen=True)
@@ -219,6 +234,7 @@ class Destinations:
         self.hub_co2 = nan.copy()
         # fc_van: promise and reason if the order makes today's FC cut-off (+1 day otherwise).
         self.fcv_src = none.copy()
+        self.fcv_station = none.copy()  # delivery station where the van takes over
         self.fcv_reason = np.zeros(n, np.uint8)
         self.fcv_promise0 = nan.copy()
         self.fcv_cost = np.zeros(n, np.int64)
@@ -283,7 +299,9 @@ class PromiseResult:
     source
         ``(n, k)`` facility row position the parcel leaves from (-1 when none).
     handoff
-        ``(n, k)`` facility row position where a partner takes over (-1 otherwise).
+        ``(n, k)`` facility row position where the last-mile carrier takes over: the
+        delivery station (``fc_van``) or the partner's post office (postal modes);
+        -1 otherwise.
     meets_tier
         ``(n, k)`` feasible and no later than the tier's deadline.
     chosen
@@ -336,7 +354,7 @@ class PromiseResult:
         secs = np.where(ok, np.round(minutes * 60.0), 0).astype(np.int64)
         stamps = self.day_start[rows] + secs.astype("timedelta64[s]")
         text = np.datetime_as_string(stamps, unit="m").astype(object) + self.tz_suffix[rows]
-        return np.where(ok, text, None)
+        return cast("NDArray[Any]", np.where(ok, text, None))
 
     def options(self) -> pd.DataFrame:
         """Long table, one row per (order, mode).
@@ -351,7 +369,7 @@ class PromiseResult:
         reason = self.reason.ravel()
         src = self.source.ravel()
         hand = self.handoff.ravel()
-        ids = np.append(self.facility_ids.astype(object), None)
+        ids = np.append(self.facility_ids.astype(object), np.array([None], dtype=object))
         cost = self.cost_cents.ravel()
         prom = self.promised_min.ravel()
         return pd.DataFrame(
@@ -411,7 +429,7 @@ class PromiseResult:
         rows = np.arange(n)
         has = self.chosen >= 0
         c = np.maximum(self.chosen, 0).astype(np.int64)
-        ids = np.append(self.facility_ids.astype(object), None)
+        ids = np.append(self.facility_ids.astype(object), np.array([None], dtype=object))
         src = np.where(has, self.source[rows, c], -1)
         hand = np.where(has, self.handoff[rows, c], -1)
         prom = np.where(has, self.promised_min[rows, c], np.nan)
@@ -444,6 +462,58 @@ class PromiseResult:
 # ---------------------------------------------------------------------------------------------
 # Engine
 # ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StockIndex:
+    """Which items each local site stocks (hubs, retail stores, drone sites).
+
+    Built by :meth:`StockIndex.build` from a table with ``facility_id`` and
+    ``item_id`` (one row per stocked pair, e.g. an assortment plan). Membership is a
+    binary search over sorted integer keys (vectorised).
+    """
+
+    items: pd.Index
+    keys: NDArray[np.int64]
+
+    @classmethod
+    def build(cls, engine: PromiseEngine, stock: pd.DataFrame, source: str = "stock"
+              ) -> StockIndex:
+        """Index ``stock`` (columns ``facility_id``, ``item_id``) against ``engine``'s sites.
+
+        Raises
+        ------
+        InputError
+            A missing column, or a facility id that is not in the network.
+        """
+        for col in ("facility_id", "item_id"):
+            if col not in stock.columns:
+                raise InputError(source, "missing column", column=col)
+        fac = pd.Index(engine.facility_ids)
+        rows = fac.get_indexer(stock["facility_id"].astype(str).to_numpy())
+        bad = _first(rows < 0)
+        if bad is not None:
+            raise InputError(source, f"facility {stock['facility_id'].iloc[bad]!r} is not in "
+                             "the network", row=bad + 1, column="facility_id")
+        items = pd.Index(pd.unique(stock["item_id"].astype(str).to_numpy()))
+        codes = items.get_indexer(pd.Index(stock["item_id"].astype(str)))
+        keys = np.unique(rows.astype(np.int64) * max(len(items), 1) + codes)
+        return cls(items=items, keys=keys)
+
+    def codes(self, item_ids: NDArray[Any]) -> NDArray[np.int64]:
+        """Code of each item id (-1 for items no site stocks)."""
+        values = pd.Index(pd.Series(np.asarray(item_ids, dtype=object)).astype(str))
+        return np.asarray(self.items.get_indexer(values), dtype=np.int64)
+
+    def has(self, facility_rows: NDArray[Any], codes: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """Whether each (facility row, item code) pair is stocked."""
+        f = np.asarray(facility_rows, dtype=np.int64)
+        valid = (f >= 0) & (codes >= 0)
+        key = np.where(valid, f * max(len(self.items), 1) + codes, -1)
+        pos = np.minimum(np.searchsorted(self.keys, key), max(len(self.keys) - 1, 0))
+        if len(self.keys) == 0:
+            return np.zeros(len(f), bool)
+        return valid & (self.keys[pos] == key)
 
 
 class PromiseEngine:
@@ -497,18 +567,38 @@ class PromiseEngine:
         self.zips["zip"] = self.zips["zip"].astype(str)
         self.zips["rurality"] = self.zips["rurality"].astype(str)
         self._zip_index = pd.Index(self.zips["zip"].to_numpy())
+        #: ZIP code -> row, for one-order lookups (the API).
+        self.zip_position: dict[str, int] = {z: i for i, z in enumerate(self.zips["zip"])}
         self._zip_tree = cKDTree(unit_vectors(self.zips["lat"].to_numpy(),
                                               self.zips["lon"].to_numpy()))
         self._service = self._service_by_zip(partner_service)
+        sub = self.sites
+        self._near = {name: _Nearest(fac.iloc[getattr(sub, name)])
+                      for name in ("hubs", "stations", "offices", "fcs", "drones")}
+        self._station_feed = self._feeder(sub.stations)
+        self._office_feed = self._feeder(sub.offices)
         self.dest = self.destinations(self.zips, service_rows=np.arange(len(self.zips)))
         self._waves = np.array(self.config.hub_waves_min)
 
     # -- static features ---------------------------------------------------------------------
 
+    def _feeder(self, targets: NDArray[np.int64]
+                ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
+        """Nearest FC of each target site (-1 if none), line-haul road km and minutes."""
+        fac = self.sites.facilities.iloc[targets]
+        j, gc = _Nearest(self.sites.facilities.iloc[self.sites.fcs]).query(
+            fac["lat"].to_numpy(), fac["lon"].to_numpy())
+        lhr = self.config.linehaul_rurality
+        km = self.travel.road_km(gc, lhr)
+        src = _site_pos(self.sites.fcs, j)
+        return src, km, self.travel.drive_min(km, lhr)
+
     def _service_by_zip(self, table: pd.DataFrame | None) -> pd.DataFrame:
         offices = self.sites.facilities.iloc[self.sites.offices]
         if table is None:
             table = service_areas(self.zips, offices, self.config.partner, self.travel)
+        else:
+            table = check_service_table(table)
         pos = pd.Series(self.sites.offices, index=offices["id"].astype(str).to_numpy())
         unknown = ~table["office_id"].astype(str).isin(pos.index)
         if unknown.any():
@@ -530,7 +620,6 @@ class PromiseEngine:
         """
         cfg = self.config
         van, lh, drone, partner = cfg.van, cfg.linehaul, cfg.drone, cfg.partner
-        fac = self.sites.facilities
         n = len(points)
         d = Destinations(n)
         lat = points["lat"].to_numpy(dtype=float)
@@ -538,37 +627,26 @@ class PromiseEngine:
         rur = points["rurality"].astype(str).to_numpy()
         road = self.travel.road_km
         drive = self.travel.drive_min
-        lhr = cfg.linehaul_rurality
-
-        def feeder(targets: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.float64],
-                                                          NDArray[np.float64]]:
-            """Nearest FC of each target site, line-haul road km and minutes."""
-            sub = fac.iloc[targets]
-            j, gc = _nearest(fac.iloc[self.sites.fcs], sub["lat"].to_numpy(),
-                             sub["lon"].to_numpy())
-            km = road(gc, lhr)
-            src = np.where(j >= 0, self.sites.fcs[np.maximum(j, 0)], -1)
-            return src, km, drive(km, lhr)
 
         # hub_van ------------------------------------------------------------------------------
-        j, gc = _nearest(fac.iloc[self.sites.hubs], lat, lon)
+        j, gc = self._near["hubs"].query(lat, lon)
         km = road(gc, rur)
         mins = drive(km, rur)
         ok = (j >= 0) & (mins <= van.max_stem_min)
-        d.hub_src[:] = np.where(j >= 0, self.sites.hubs[np.maximum(j, 0)], -1)
+        d.hub_src[:] = _site_pos(self.sites.hubs, j)
         d.hub_reason[:] = np.where(ok, Reason.OK, Reason.NO_SITE)
         d.hub_after_wave[:] = np.where(ok, mins + van.route_allowance_min, np.nan)
         d.hub_cost[:] = to_cents(cfg.hub_handling_usd) + van.parcel_cost_cents(
-            np.where(ok, km, 0), np.where(ok, mins, 0))
-        d.hub_co2[:] = np.where(ok, van.parcel_co2_kg(km), np.nan)
+            np.where(ok, km, 0), np.where(ok, mins, 0), rur)
+        d.hub_co2[:] = np.where(ok, van.parcel_co2_kg(np.where(ok, km, 0), rur), np.nan)
 
         # fc_van -------------------------------------------------------------------------------
-        j, gc = _nearest(fac.iloc[self.sites.stations], lat, lon)
+        j, gc = self._near["stations"].query(lat, lon)
         km = road(gc, rur)
         mins = drive(km, rur)
-        st = np.where(j >= 0, self.sites.stations[np.maximum(j, 0)], -1)
+        st = _site_pos(self.sites.stations, j)
         if len(self.sites.stations) and len(self.sites.fcs):
-            f_src, f_km, f_min = feeder(self.sites.stations)
+            f_src, f_km, f_min = self._station_feed
             fsrc, fkm, fmin = f_src[np.maximum(j, 0)], f_km[np.maximum(j, 0)], f_min[
                 np.maximum(j, 0)]
         else:
@@ -583,10 +661,10 @@ class PromiseEngine:
         d.fcv_promise0[:] = np.where(d.fcv_reason == Reason.OK, promise, np.nan)
         d.fcv_cost[:] = (to_cents(cfg.fc_handling_usd)
                          + lh.parcel_cost_cents(np.where(ok, fkm, 0))
-                         + van.parcel_cost_cents(np.where(ok, km, 0), np.where(ok, mins, 0)))
-        d.fcv_co2[:] = np.where(ok, lh.parcel_co2_kg(np.where(ok, fkm, 0)) + van.parcel_co2_kg(km),
-                                np.nan)
-        self._station_of = st
+                         + van.parcel_cost_cents(np.where(ok, km, 0), np.where(ok, mins, 0), rur))
+        d.fcv_co2[:] = np.where(ok, lh.parcel_co2_kg(np.where(ok, fkm, 0))
+                                + van.parcel_co2_kg(np.where(ok, km, 0), rur), np.nan)
+        d.fcv_station[:] = np.where(ok, st, -1)
 
         # postal -------------------------------------------------------------------------------
         office = np.full(n, -1, np.int64)
@@ -605,7 +683,7 @@ class PromiseEngine:
         express[has] = svc["express_24h"].to_numpy()[has].astype(bool)
         priority[has] = svc["priority_same_day"].to_numpy()[has].astype(bool)
         if len(self.sites.offices) and len(self.sites.fcs):
-            o_src, o_km, o_min = feeder(self.sites.offices)
+            o_src, o_km, o_min = self._office_feed
             opos = np.searchsorted(self.sites.offices, np.maximum(office, 0))
             fsrc = np.where(has, o_src[opos], -1)
             fkm = np.where(has, o_km[opos], np.inf)
@@ -632,9 +710,9 @@ class PromiseEngine:
             pr_ok, partner.priority_cutoff_min - cfg.fc_pick_min - fmin, np.nan)
 
         # drone --------------------------------------------------------------------------------
-        j, gc = _nearest(fac.iloc[self.sites.drones], lat, lon)
+        j, gc = self._near["drones"].query(lat, lon)
         ok = (j >= 0) & (gc <= drone.radius_km)
-        d.drone_src[:] = np.where(ok, self.sites.drones[np.maximum(j, 0)], -1)
+        d.drone_src[:] = np.where(ok, _site_pos(self.sites.drones, j), -1)
         d.drone_reason[:] = np.where(ok, Reason.OK, Reason.NO_SITE)
         d.drone_flight[:] = np.where(ok, drone.flight_min(gc), np.nan)
         d.drone_cost[:] = to_cents(drone.cost_per_delivery_usd) + to_cents(cfg.hub_handling_usd)
@@ -645,8 +723,13 @@ class PromiseEngine:
 
     def zip_rows(self, zips: NDArray[Any] | pd.Series) -> NDArray[np.int64]:
         """Row of each ZIP code in :attr:`zips` (-1 when unknown); codes are zero-padded."""
-        values = pd.Series(np.asarray(zips, dtype=object)).astype(str).str.strip().str.zfill(5)
-        return np.asarray(self._zip_index.get_indexer(values.to_numpy()), dtype=np.int64)
+        raw = np.asarray(zips, dtype=object)
+        rows = np.asarray(self._zip_index.get_indexer(raw), dtype=np.int64)
+        miss = rows < 0
+        if miss.any():  # slow path only for values that are not already 5-char strings
+            fixed = pd.Series(raw[miss]).astype(str).str.strip().str.zfill(5).to_numpy()
+            rows[miss] = self._zip_index.get_indexer(fixed)
+        return rows
 
     def point_destinations(self, lat: NDArray[np.float64], lon: NDArray[np.float64]
                            ) -> Destinations:
@@ -670,6 +753,8 @@ class PromiseEngine:
         shipping_fee_cents: NDArray[np.int64] | None = None,
         policy: str = "fastest",
         dest: Destinations | None = None,
+        items: NDArray[np.int64] | None = None,
+        stock: StockIndex | None = None,
         order_id: NDArray[Any] | None = None,
         day_start: NDArray[Any] | None = None,
         tz_suffix: NDArray[Any] | None = None,
@@ -689,6 +774,9 @@ class PromiseEngine:
             Index into :data:`TIERS`.
         in_stock
             Item stocked at the local hub / drone site (default all True).
+        items, stock
+            Item codes (:meth:`StockIndex.codes`) and the stock index: the item must
+            also be stocked at the hub / drone site in question.
         weather_ok
             Drones may fly (default all True).
         shipping_fee_cents
@@ -718,6 +806,14 @@ class PromiseEngine:
         src = np.empty((k, n), np.int32)
         hand = np.full((k, n), -1, np.int32)
         no_stock = None if in_stock is None else ~np.asarray(in_stock, bool)
+        no_hub_stock = no_drone_stock = no_stock
+        if stock is not None and items is not None:
+            codes = np.asarray(items, dtype=np.int64)
+            no_hub_stock = ~stock.has(d.hub_src[r], codes)
+            no_drone_stock = ~stock.has(d.drone_src[r], codes)
+            if no_stock is not None:
+                no_hub_stock = no_hub_stock | no_stock
+                no_drone_stock = no_drone_stock | no_stock
         no_weather = None if weather_ok is None else ~np.asarray(weather_ok, bool)
         van_heavy = w > van.max_parcel_kg
 
@@ -736,7 +832,7 @@ class PromiseEngine:
         wave = self._waves[np.minimum(wi, len(self._waves) - 1)]
         p = wave + d.hub_after_wave[r]
         reason[HUB_VAN] = first_failing(d.hub_reason[r], [
-            (van_heavy, Reason.TOO_HEAVY), (no_stock, Reason.NOT_IN_STOCK),
+            (van_heavy, Reason.TOO_HEAVY), (no_hub_stock, Reason.NOT_IN_STOCK),
             (after, Reason.AFTER_CUTOFF), (p > van.shift_end_min, Reason.TOO_FAR)])
         prom[HUB_VAN] = p
         cost[HUB_VAN] = d.hub_cost[r]
@@ -750,6 +846,7 @@ class PromiseEngine:
         cost[FC_VAN] = d.fcv_cost[r]
         co2[FC_VAN] = d.fcv_co2[r]
         src[FC_VAN] = d.fcv_src[r]
+        hand[FC_VAN] = d.fcv_station[r]
 
         # postal: fee by weight band + revenue share of the shipping fee.
         fee = partner.fees.fee_cents(w)
@@ -779,7 +876,7 @@ class PromiseEngine:
         flight = d.drone_flight[r]
         launch = np.maximum(t + drone.prep_min, drone.open_min)
         reason[DRONE] = first_failing(d.drone_reason[r], [
-            (w > drone.payload_kg, Reason.TOO_HEAVY), (no_stock, Reason.NOT_IN_STOCK),
+            (w > drone.payload_kg, Reason.TOO_HEAVY), (no_drone_stock, Reason.NOT_IN_STOCK),
             (no_weather, Reason.WEATHER),
             (launch + 2.0 * flight > drone.close_min, Reason.OUTSIDE_HOURS)])
         prom[DRONE] = launch + flight
@@ -805,8 +902,6 @@ class PromiseEngine:
             bad.all(axis=0), np.uint8(Reason.NO_OPTION), np.uint8(Reason.MISSES_TIER)))
         handoff_day = np.where(chosen == POSTAL_EXPRESS, d.pex_handoff0[r] + (slip > 0),
                                np.where(chosen == POSTAL_PRIORITY, 0, -1)).astype(np.int16)
-        prom, cost, co2, reason, src, hand, meets = (
-            a.T for a in (prom, cost, co2, reason, src, hand, meets))
         return PromiseResult(
             order_id=None if order_id is None else np.asarray(order_id, dtype=object),
             day_start=day_start,
@@ -814,13 +909,13 @@ class PromiseEngine:
             order_min=t,
             tier=tier,
             policy=policy,
-            promised_min=prom,
-            cost_cents=cost,
-            co2_kg=co2,
-            reason=reason,
-            source=src,
-            handoff=hand,
-            meets_tier=meets,
+            promised_min=prom.T,
+            cost_cents=cost.T,
+            co2_kg=co2.T,
+            reason=reason.T,
+            source=src.T,
+            handoff=hand.T,
+            meets_tier=meets.T,
             chosen=chosen,
             tier_reason=tier_reason,
             facility_ids=self.facility_ids,
@@ -833,26 +928,38 @@ class PromiseEngine:
     # -- tables ------------------------------------------------------------------------------
 
     def promise(self, orders: pd.DataFrame, *, policy: str = "fastest",
-                source: str = "orders") -> PromiseResult:
-        """Promise every order of a table (schema in :func:`parse_orders`)."""
-        parsed = parse_orders(orders, self, source=source)
-        return self.promise_parsed(parsed, policy=policy)
+                source: str = "orders", stock: StockIndex | pd.DataFrame | None = None
+                ) -> PromiseResult:
+        """Promise every order of a table (schema in :func:`parse_orders`).
 
-    def promise_parsed(self, o: ParsedOrders, *, policy: str = "fastest") -> PromiseResult:
+        ``stock`` (a :class:`StockIndex` or a ``facility_id``, ``item_id`` table) makes
+        local stock per item: orders then need an ``item_id`` column.
+        """
+        parsed = parse_orders(orders, self, source=source)
+        if isinstance(stock, pd.DataFrame):
+            stock = StockIndex.build(self, stock)
+        if stock is not None and parsed.item_id is None:
+            raise InputError(source, "a stock table needs an item_id column in the orders",
+                             column="item_id")
+        return self.promise_parsed(parsed, policy=policy, stock=stock)
+
+    def promise_parsed(self, o: ParsedOrders, *, policy: str = "fastest",
+                       stock: StockIndex | None = None) -> PromiseResult:
         """Promise orders already checked by :func:`parse_orders`."""
         n = len(o.order_min)
         pts = o.zip_row < 0
+        items = (stock.codes(o.item_id) if stock is not None and o.item_id is not None
+                 else None)
         if not pts.any():
             return self.promise_arrays(
                 o.zip_row, o.order_min, o.weight_kg, o.tier, in_stock=o.in_stock,
                 weather_ok=o.weather_ok, shipping_fee_cents=o.shipping_fee_cents,
                 policy=policy, order_id=o.order_id, day_start=o.day_start, tz_suffix=o.tz_suffix,
-                dest_zip=o.dest_zip)
-        # Lat/lon destinations: features of those points, appended after the ZIP areas.
+                dest_zip=o.dest_zip, items=items, stock=stock)
+        # Lat/lon destinations: features of those points, promised apart and scattered back.
         extra = self.point_destinations(o.lat[pts], o.lon[pts])
         rows = o.zip_row.copy()
         rows[pts] = np.arange(pts.sum())
-        res_z = None
         out = None
         for mask, d in ((~pts, self.dest), (pts, extra)):
             if not mask.any():
@@ -860,12 +967,12 @@ class PromiseEngine:
             part = self.promise_arrays(
                 rows[mask], o.order_min[mask], o.weight_kg[mask], o.tier[mask],
                 in_stock=o.in_stock[mask], weather_ok=o.weather_ok[mask],
-                shipping_fee_cents=o.shipping_fee_cents[mask], policy=policy, dest=d)
+                shipping_fee_cents=o.shipping_fee_cents[mask], policy=policy, dest=d,
+                items=None if items is None else items[mask], stock=stock)
             if out is None:
                 out = _empty_like(part, n)
             _scatter(out, part, mask)
-            res_z = part
-        assert out is not None and res_z is not None
+        assert out is not None
         out.order_id = o.order_id
         out.day_start = o.day_start
         out.tz_suffix = o.tz_suffix
@@ -916,9 +1023,27 @@ class ParsedOrders:
     day_start: NDArray[Any] | None
     tz_suffix: NDArray[Any] | None
     dest_zip: NDArray[Any]
+    item_id: NDArray[Any] | None = None
 
 
 _TZ = r"(Z|[+-]\d{2}(?::?\d{2})?)$"
+
+
+def _naive_times(values: pd.Series) -> pd.Series | None:
+    """Parse ISO 8601 times when none carries an offset (fast path); else ``None``."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        if getattr(values.dtype, "tz", None) is not None:
+            return None
+        return values
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # mixed offsets: handled by the slow path
+            stamps = pd.to_datetime(values, format="ISO8601", errors="coerce")
+    except (ValueError, TypeError):
+        return None
+    if not pd.api.types.is_datetime64_dtype(stamps.dtype):
+        return None  # offsets present (tz-aware or mixed): keep each order's wall clock
+    return stamps
 
 
 def _first(mask: NDArray[np.bool_]) -> int | None:
@@ -927,9 +1052,11 @@ def _first(mask: NDArray[np.bool_]) -> int | None:
 
 
 def _bools(values: pd.Series, source: str, column: str) -> NDArray[np.bool_]:
+    """true/false/1/0/yes/no; empty cells take the default (true)."""
     if values.dtype == bool:
         return values.to_numpy()
     text = values.astype(str).str.strip().str.lower()
+    text = text.where(values.notna() & (text != ""), "true")
     mapping = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False,
                "1.0": True, "0.0": False}
     out = text.map(mapping)
@@ -957,6 +1084,8 @@ def parse_orders(orders: pd.DataFrame, engine: PromiseEngine, *, source: str = "
     order_time           str      ISO 8601 (``2025-03-04T13:05``, optional offset); or
     order_min            float    minutes from the start of the order's day, 0 <= t < 1440
     tier                 str      one of :data:`TIERS`
+    item_id              str      optional; with a stock table, the item must be stocked at
+                                  the hub / drone site
     in_hub_stock         bool     optional (default true): item stocked at local hub/drone site
     weather_ok           bool     optional (default true): drones may fly
     shipping_fee_usd     decimal  optional (default: the tier's fee)
@@ -988,9 +1117,14 @@ def parse_orders(orders: pd.DataFrame, engine: PromiseEngine, *, source: str = "
     has_zip = np.zeros(n, bool)
     if zcol is not None:
         zs = orders[zcol]
-        has_zip = zs.notna().to_numpy() & (zs.astype(str).str.strip() != "").to_numpy()
+        zip_row = engine.zip_rows(zs.to_numpy())
+        has_zip = zip_row >= 0
+        miss = ~has_zip
+        if miss.any():
+            text = zs[miss].astype(str).str.strip()
+            has_zip[miss] = (zs[miss].notna() & (text != "") & (text.str.lower() != "nan")
+                             ).to_numpy()
         if has_zip.any():
-            zip_row[has_zip] = engine.zip_rows(zs[has_zip].to_numpy())
             bad = _first(has_zip & (zip_row < 0))
             if bad is not None:
                 code = str(zs.iloc[bad]).strip()
@@ -1024,11 +1158,15 @@ def parse_orders(orders: pd.DataFrame, engine: PromiseEngine, *, source: str = "
                          f"{orders['weight_kg'].iloc[bad]!r}", row=bad + 1, column="weight_kg")
     day_start = tz = None
     if "order_time" in cols:
-        text = orders["order_time"].astype(str).str.strip()
-        tz_match = text.str.extract(_TZ, expand=False)
-        tz = tz_match.fillna("").to_numpy().astype(object)
-        wall = text.str.replace(_TZ, "", regex=True)
-        stamps = pd.to_datetime(wall, format="ISO8601", errors="coerce")
+        raw = orders["order_time"]
+        stamps = _naive_times(raw)
+        if stamps is not None:  # fast path: no offsets anywhere
+            tz = np.full(n, "", dtype=object)
+        else:
+            text = raw.astype(str).str.strip()
+            tz = text.str.extract(_TZ, expand=False).fillna("").to_numpy().astype(object)
+            wall = text.str.replace(_TZ, "", regex=True)
+            stamps = pd.to_datetime(wall, format="ISO8601", errors="coerce")
         bad = _first(stamps.isna().to_numpy())
         if bad is not None:
             raise InputError(source, f"{orders['order_time'].iloc[bad]!r} is not an ISO 8601 "
@@ -1047,8 +1185,10 @@ def parse_orders(orders: pd.DataFrame, engine: PromiseEngine, *, source: str = "
                          column="order_time")
     if "tier" not in cols:
         raise InputError(source, f"missing column (one of {', '.join(TIERS)})", column="tier")
-    tier_codes = pd.Categorical(orders["tier"].astype(str).str.strip(), categories=list(TIERS))
-    tcode = np.asarray(tier_codes.codes)
+    tcode = np.asarray(pd.Categorical(orders["tier"], categories=list(TIERS)).codes)
+    if (tcode < 0).any():
+        stripped = orders["tier"].astype(str).str.strip()
+        tcode = np.asarray(pd.Categorical(stripped, categories=list(TIERS)).codes)
     bad = _first(tcode < 0)
     if bad is not None:
         raise InputError(source, f"{orders['tier'].iloc[bad]!r} is not one of {', '.join(TIERS)}",
@@ -1075,7 +1215,9 @@ def parse_orders(orders: pd.DataFrame, engine: PromiseEngine, *, source: str = "
     return ParsedOrders(order_id=oid, zip_row=zip_row, lat=lat, lon=lon, weight_kg=w,
                         order_min=t, tier=tcode.astype(np.int8), in_stock=stock,
                         weather_ok=weather, shipping_fee_cents=fee, day_start=day_start,
-                        tz_suffix=tz, dest_zip=dest_zip)
+                        tz_suffix=tz, dest_zip=dest_zip,
+                        item_id=(orders["item_id"].astype(str).to_numpy().astype(object)
+                                 if "item_id" in cols else None))
 
 
 def minutes_text(minutes: float) -> str:
@@ -1083,4 +1225,5 @@ def minutes_text(minutes: float) -> str:
     if not math.isfinite(minutes):
         return "-"
     day, rest = divmod(round(minutes), 1440)
-    return f"day+{day} {rest // 60:02d}:{rest % 60:02d}" if day else f"{rest // 60:02d}:{rest % 60:02d}"
+    clock = f"{rest // 60:02d}:{rest % 60:02d}"
+    return f"day+{day} {clock}" if day else clock

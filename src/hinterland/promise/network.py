@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from hinterland.data import data_path, zip_areas
@@ -78,12 +79,14 @@ def synthetic_sites(
         rows.append({"id": f"{prefix}-{r.zip}", "kind": kind, "lat": r.lat, "lon": r.lon,
                      "operator": "own", "capacity_per_day": float("inf"),
                      "holds_inventory": bool(is_hub)})
-    by_zip = z.set_index("zip")
+    pos = pd.Series(np.arange(len(z)), index=z["zip"].astype(str).to_numpy())
+    lats, lons = z["lat"].to_numpy(dtype=float), z["lon"].to_numpy(dtype=float)
     for zc in DRONE_SITE_ZIPS:
-        if zc in by_zip.index:
-            r = by_zip.loc[zc]
-            rows.append({"id": f"DRONE-{zc}", "kind": "drone_site", "lat": float(r["lat"]),
-                         "lon": float(r["lon"]), "operator": "own",
+        if zc in pos.index:
+            i = int(pos[zc])
+            rows.append({"id": f"DRONE-{zc}", "kind": "drone_site",
+                         "lat": float(lats[i]), "lon": float(lons[i]),
+                         "operator": "own",
                          "capacity_per_day": float("inf"), "holds_inventory": True})
     return facilities_frame(rows, source="synthetic sites")
 

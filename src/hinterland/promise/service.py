@@ -11,5 +11,5 @@ from hinterland.promise.network import default_facilities
 
 @cache
 def default_engine() -> PromiseEngine:
-    """Promise engine over :func:`~hinterland.promise.network.default_facilities` and all ZIP areas."""
+    """Engine over :func:`~hinterland.promise.network.default_facilities` and all ZIP areas."""
     return PromiseEngine(default_facilities(), zip_areas())

@@ -109,8 +109,9 @@ def _client(scheduler: str | None, local: bool, workers: int) -> tuple[Any, Any]
         return Client(scheduler), None
     if not local:
         return None, None
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+    cluster = LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
     return Client(cluster), cluster
 
 
@@ -185,13 +186,13 @@ def plan_routes_decomposed(
         say("sectors", 0.0)
         results: list[list[RawRoute]] = []
         if client is not None:
-            futs = [client.submit(solve_part, sub, part_s, seed + j, pure=False)
-                    for j, sub in enumerate(subs)]
+            futs = [
+                client.submit(solve_part, sub, part_s, seed + j, pure=False)
+                for j, sub in enumerate(subs)
+            ]
             from dask.distributed import as_completed
 
-            done = 0
-            for _f in as_completed(futs):
-                done += 1
+            for done, _f in enumerate(as_completed(futs), start=1):
                 say("sectors", done / len(futs))
             results = [f.result() for f in futs]
         else:
@@ -202,24 +203,33 @@ def plan_routes_decomposed(
         merged: list[RawRoute] = []
         for part, routes in zip(parts, results, strict=True):
             for r in routes:
-                merged.append(RawRoute(r.vehicle_type,
-                                       tuple(tuple(int(part[c]) for c in t) for t in r.trips)))
+                merged.append(
+                    RawRoute(r.vehicle_type, tuple(tuple(int(part[c]) for c in t) for t in r.trips))
+                )
         data = to_pyvrp(problem)
         init = solution_from_raw(problem, data, merged)
-        merged_cost = float(init.distance_cost() + init.duration_cost()
-                            + init.fixed_vehicle_cost()) / COST_PER_USD
+        merged_cost = (
+            float(init.distance_cost() + init.duration_cost() + init.fixed_vehicle_cost())
+            / COST_PER_USD
+        )
         say("repair", 0.0)
         repair_s = max(time_limit_s - (time.perf_counter() - t0), 0.5)
         res = solve_data(data, seconds=repair_s, seed=seed, workers=1, initial_solution=init)
         raw = raw_routes_from_solution(problem, data, res.solution)
         say("repair", 1.0)
         return finish_plan(
-            problem, raw, seconds=time.perf_counter() - t0,
+            problem,
+            raw,
+            seconds=time.perf_counter() - t0,
             status="feasible" if res.feasible else "infeasible",
-            extra_checks={"solver": "pyvrp-sectors", "sectors": len(parts),
-                          "sector_seconds": sector_s, "repair_seconds": repair_s,
-                          "merged_cost_usd": merged_cost,
-                          "iterations": res.iterations},
+            extra_checks={
+                "solver": "pyvrp-sectors",
+                "sectors": len(parts),
+                "sector_seconds": sector_s,
+                "repair_seconds": repair_s,
+                "merged_cost_usd": merged_cost,
+                "iterations": res.iterations,
+            },
         )
     finally:
         if own_client is not None:

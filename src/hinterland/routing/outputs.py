@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hinterland.routing.problem import RoutingProblem
+from hinterland.routing.problem import RoutingProblem, records
 from hinterland.routing.solve import RoutePlan
 
 #: Parcel slots per shelf bay of a van (bay 1 is next to the door).
@@ -25,7 +25,7 @@ def clock(minutes: float) -> str:
     """``HH:MM`` of minutes from midnight."""
     if minutes is None or not math.isfinite(minutes):
         return ""
-    m = int(round(minutes))
+    m = round(minutes)
     return f"{m // 60:02d}:{m % 60:02d}"
 
 
@@ -86,18 +86,20 @@ def load_plan(
             by_stop[str(sid)] = g["parcel_id"].astype(str).tolist()
     rows: list[dict[str, Any]] = []
     visits = plan.routes[plan.routes["kind"] != "reload"]
-    for (rid, trip), g in visits.groupby(["route_id", "trip"], sort=True):
+    for key, g in visits.groupby(["route_id", "trip"], sort=True):
+        rid, trip = (int(str(x)) for x in key)
         door_order: list[tuple[str, str, int]] = []
-        for v in g.sort_values("seq").itertuples(index=False):
-            ids = by_stop.get(str(v.stop_id)) or [f"{v.stop_id}-{k + 1}" for k in
-                                                  range(int(v.parcels))]
-            door_order.extend((pid, str(v.stop_id), int(v.seq)) for pid in ids)
+        for v in records(g.sort_values("seq")):
+            ids = by_stop.get(str(v["stop_id"])) or [
+                f"{v['stop_id']}-{k + 1}" for k in range(int(v["parcels"]))
+            ]
+            door_order.extend((pid, str(v["stop_id"]), int(v["seq"])) for pid in ids)
         n = len(door_order)
         for pos, (pid, sid, seq) in enumerate(door_order):
             rows.append(
                 {
-                    "route_id": int(rid),
-                    "trip": int(trip),
+                    "route_id": rid,
+                    "trip": trip,
                     "load_seq": n - pos,
                     "bay": pos // slots_per_bay + 1,
                     "slot": pos % slots_per_bay + 1,
@@ -150,22 +152,40 @@ def routes_geojson(plan: RoutePlan, problem: RoutingProblem) -> dict[str, Any]:
     summ = plan.summary.set_index("route_id")
     for rid, g in plan.routes.groupby("route_id", sort=True):
         coords = [st, *g.sort_values("seq")[["lon", "lat"]].to_numpy().tolist(), st]
-        props = {k: (v.item() if isinstance(v, np.generic) else v)
-                 for k, v in summ.loc[rid].to_dict().items()}
-        props["route_id"] = int(rid)
-        feats.append({"type": "Feature", "geometry": {"type": "LineString",
-                                                      "coordinates": coords},
-                      "properties": props})
-    for v in plan.routes.itertuples(index=False):
-        feats.append({
+        props = {
+            k: (v.item() if isinstance(v, np.generic) else v)
+            for k, v in summ.loc[rid].to_dict().items()
+        }
+        props["route_id"] = int(str(rid))
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": coords},
+                "properties": props,
+            }
+        )
+    for v in records(plan.routes):
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [float(v["lon"]), float(v["lat"])]},
+                "properties": {
+                    "route_id": int(v["route_id"]),
+                    "seq": int(v["seq"]),
+                    "stop_id": str(v["stop_id"]),
+                    "kind": str(v["kind"]),
+                    "eta": clock(float(v["arrival_min"])),
+                    "parcels": int(v["parcels"]),
+                },
+            }
+        )
+    feats.append(
+        {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [float(v.lon), float(v.lat)]},
-            "properties": {"route_id": int(v.route_id), "seq": int(v.seq),
-                           "stop_id": str(v.stop_id), "kind": str(v.kind),
-                           "eta": clock(float(v.arrival_min)), "parcels": int(v.parcels)},
-        })
-    feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": st},
-                  "properties": {"station_id": problem.station.station_id, "kind": "station"}})
+            "geometry": {"type": "Point", "coordinates": st},
+            "properties": {"station_id": problem.station.station_id, "kind": "station"},
+        }
+    )
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -192,16 +212,25 @@ def route_map(plan: RoutePlan, problem: RoutingProblem, path: str | Path) -> Pat
         ax.plot(xs, ys, "-", lw=0.8, color=cmap(k % 20), alpha=0.9)
         ax.plot(g["lon"], g["lat"], ".", ms=2.5, color=cmap(k % 20))
     if len(plan.unserved):
-        un = problem.raw_stops[problem.raw_stops["stop_id"].astype(str).isin(
-            plan.unserved["stop_id"].astype(str))]
+        un = problem.raw_stops[
+            problem.raw_stops["stop_id"].astype(str).isin(plan.unserved["stop_id"].astype(str))
+        ]
         ax.plot(un["lon"], un["lat"], "x", color="red", ms=4, label="unserved")
     if len(plan.drone_queue):
-        ax.plot(plan.drone_queue["lon"], plan.drone_queue["lat"], "^", color="purple", ms=3,
-                label="drone queue")
+        ax.plot(
+            plan.drone_queue["lon"],
+            plan.drone_queue["lat"],
+            "^",
+            color="purple",
+            ms=3,
+            label="drone queue",
+        )
     ax.plot(*st, "s", color="black", ms=8, label=f"station {problem.station.station_id}")
-    k = kpis(plan, problem)
-    ax.set_title(f"{k['routes']} routes, {k['stops_routed']} stops, {k['km']:.0f} km, "
-                 f"{k['cost_per_parcel_usd']:.2f} USD/parcel")
+    kp = kpis(plan, problem)
+    ax.set_title(
+        f"{kp['routes']} routes, {kp['stops_routed']} stops, {kp['km']:.0f} km, "
+        f"{kp['cost_per_parcel_usd']:.2f} USD/parcel"
+    )
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
     ax.set_aspect(1 / max(math.cos(math.radians(problem.station.lat)), 0.1))

@@ -224,6 +224,11 @@ class RoutingProblem:
 # --------------------------------------------------------------------------- validation
 
 
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``df`` as plain dicts (column -> value)."""
+    return [{str(k): v for k, v in row.items()} for row in df.to_dict("records")]
+
+
 def _num(df: pd.DataFrame, col: str, source: str, *, minimum: float | None = 0.0) -> pd.Series:
     values = pd.to_numeric(df[col], errors="coerce")
     bad = values.isna() | ~np.isfinite(values)
@@ -232,8 +237,9 @@ def _num(df: pd.DataFrame, col: str, source: str, *, minimum: float | None = 0.0
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         what = "a finite number" + (f" >= {minimum:g}" if minimum is not None else "")
-        raise InputError(source, f"expected {what}, got {df[col].iloc[row]!r}", row=row + 1,
-                         column=col)
+        raise InputError(
+            source, f"expected {what}, got {df[col].iloc[row]!r}", row=row + 1, column=col
+        )
     return values.astype(float)
 
 
@@ -246,7 +252,9 @@ def _bool(df: pd.DataFrame, col: str) -> pd.Series:
     return s.astype(str).str.strip().str.lower().isin(["1", "true", "yes", "y", "t"])
 
 
-def validate_stops(stops: pd.DataFrame, params: RoutingParams, source: str = "stops") -> pd.DataFrame:
+def validate_stops(
+    stops: pd.DataFrame, params: RoutingParams, source: str = "stops"
+) -> pd.DataFrame:
     """Check the stops table and fill optional columns (see module docstring)."""
     for col in ("stop_id", "lat", "lon", "parcels"):
         if col not in stops.columns:
@@ -256,8 +264,9 @@ def validate_stops(stops: pd.DataFrame, params: RoutingParams, source: str = "st
     dup = df["stop_id"].duplicated()
     if dup.any():
         row = int(np.flatnonzero(dup.to_numpy())[0])
-        raise InputError(source, f"duplicate stop_id {df['stop_id'].iloc[row]!r}", row=row + 1,
-                         column="stop_id")
+        raise InputError(
+            source, f"duplicate stop_id {df['stop_id'].iloc[row]!r}", row=row + 1, column="stop_id"
+        )
     df["lat"] = _num(df, "lat", source, minimum=-90)
     df["lon"] = _num(df, "lon", source, minimum=-180)
     for col, hi in (("lat", 90), ("lon", 180)):
@@ -271,23 +280,27 @@ def validate_stops(stops: pd.DataFrame, params: RoutingParams, source: str = "st
     bad_kind = ~df["kind"].isin(STOP_KINDS)
     if bad_kind.any():
         row = int(np.flatnonzero(bad_kind.to_numpy())[0])
-        raise InputError(source, f"kind must be one of {', '.join(STOP_KINDS)}", row=row + 1,
-                         column="kind")
+        raise InputError(
+            source, f"kind must be one of {', '.join(STOP_KINDS)}", row=row + 1, column="kind"
+        )
     for col in ("pickup_parcels",):
         df[col] = _num(df, col, source).round().astype(int) if col in df.columns else 0
     df["cube_l"] = (
-        _num(df, "cube_l", source) if "cube_l" in df.columns
+        _num(df, "cube_l", source)
+        if "cube_l" in df.columns
         else df["parcels"] * params.default_cube_l
     )
     df["pickup_cube_l"] = (
-        _num(df, "pickup_cube_l", source) if "pickup_cube_l" in df.columns
+        _num(df, "pickup_cube_l", source)
+        if "pickup_cube_l" in df.columns
         else df["pickup_parcels"] * params.default_cube_l
     )
     empty = (df["parcels"] + df["pickup_parcels"]) == 0
     if empty.any():
         row = int(np.flatnonzero(empty.to_numpy())[0])
-        raise InputError(source, "stop has no parcels to deliver or collect", row=row + 1,
-                         column="parcels")
+        raise InputError(
+            source, "stop has no parcels to deliver or collect", row=row + 1, column="parcels"
+        )
     if "tier" not in df.columns:
         df["tier"] = np.where(df["kind"] == "handoff", "handoff", "standard")
     df["tier"] = df["tier"].fillna("standard").astype(str)
@@ -295,20 +308,33 @@ def validate_stops(stops: pd.DataFrame, params: RoutingParams, source: str = "st
     has_tw = {"tw_early_min", "tw_late_min"} <= set(df.columns)
     if unknown.any() and not has_tw:
         row = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise InputError(source, f"unknown tier {df['tier'].iloc[row]!r}; known: "
-                         f"{', '.join(params.tier_windows)}", row=row + 1, column="tier")
+        raise InputError(
+            source,
+            f"unknown tier {df['tier'].iloc[row]!r}; known: {', '.join(params.tier_windows)}",
+            row=row + 1,
+            column="tier",
+        )
     early, late = stop_windows(df, params)
-    if has_tw:
-        early = np.where(df["tw_early_min"].notna(), _num(df.fillna({"tw_early_min": 0}),
-                         "tw_early_min", source), early)
-        late = np.where(df["tw_late_min"].notna(), _num(df.fillna({"tw_late_min": 0}),
-                        "tw_late_min", source), late)
+    for col in ("tw_early_min", "tw_late_min"):
+        if col in df.columns:
+            given = pd.to_numeric(df[col], errors="coerce")
+            bad = df[col].notna() & given.isna()
+            if bad.any():
+                row = int(np.flatnonzero(bad.to_numpy())[0])
+                raise InputError(
+                    source, f"expected minutes, got {df[col].iloc[row]!r}", row=row + 1, column=col
+                )
+            if col == "tw_early_min":
+                early = np.where(given.notna(), given, early)
+            else:
+                late = np.where(given.notna(), given, late)
     df["tw_early_min"], df["tw_late_min"] = early, late
     inverted = df["tw_early_min"] > df["tw_late_min"]
     if inverted.any():
         row = int(np.flatnonzero(inverted.to_numpy())[0])
-        raise InputError(source, "tw_early_min is after tw_late_min", row=row + 1,
-                         column="tw_late_min")
+        raise InputError(
+            source, "tw_early_min is after tw_late_min", row=row + 1, column="tw_late_min"
+        )
     if "service_min" in df.columns and df["service_min"].notna().any():
         svc = pd.to_numeric(df["service_min"], errors="coerce")
         df["service_min"] = np.where(svc.notna(), svc, stop_service_min(df, params))
@@ -390,7 +416,10 @@ def parcels_to_stops(parcels: pd.DataFrame, params: RoutingParams | None = None)
     if "address_id" in df.columns:
         key = df["address_id"].astype(str)
     else:
-        key = df["lat"].round(5).astype(str) + "," + df["lon"].round(5).astype(str)
+        key = pd.Series(
+            [f"{a:.5f},{b:.5f}" for a, b in zip(df["lat"], df["lon"], strict=True)],
+            index=df.index,
+        )
     df["_key"] = key
     if "tier" not in df.columns:
         df["tier"] = "standard"
@@ -435,7 +464,8 @@ def split_drone_queue(
     gc = haversine_km(station.lat, station.lon, stops["lat"].to_numpy(), stops["lon"].to_numpy())
     weight_ok = (
         stops["weight_kg"].fillna(0).to_numpy(float) <= params.drone.payload_kg
-        if "weight_kg" in stops.columns else np.ones(len(stops), bool)
+        if "weight_kg" in stops.columns
+        else np.ones(len(stops), bool)
     )
     mask = (
         stops["drone_eligible"].to_numpy(bool)
@@ -452,25 +482,29 @@ def split_drone_queue(
     return stops.loc[~mask].reset_index(drop=True), queue.reset_index(drop=True)
 
 
-def _lone_reasons(df: pd.DataFrame, fleet: pd.DataFrame, km_out: np.ndarray,
-                  min_out: np.ndarray, min_back: np.ndarray) -> np.ndarray:
+def _lone_reasons(
+    df: pd.DataFrame,
+    fleet: pd.DataFrame,
+    km_out: np.ndarray,
+    min_out: np.ndarray,
+    min_back: np.ndarray,
+) -> np.ndarray:
     """Reason each stop cannot be served even alone by any vehicle ("" if it can)."""
     reasons = np.full(len(df), "", dtype=object)
     cap_ok = np.zeros(len(df), bool)
     time_ok = np.zeros(len(df), bool)
     tw_ok = np.zeros(len(df), bool)
-    for v in fleet.itertuples(index=False):
-        if v.count <= 0:
+    parcels = np.maximum(df["parcels"].to_numpy(float), df["pickup_parcels"].to_numpy(float))
+    cube = np.maximum(df["cube_l"].to_numpy(float), df["pickup_cube_l"].to_numpy(float))
+    for v in records(fleet):
+        if v["count"] <= 0:
             continue
-        fits = (
-            (np.maximum(df["parcels"], df["pickup_parcels"]) <= v.parcel_capacity)
-            & (np.maximum(df["cube_l"], df["pickup_cube_l"]) <= v.cube_capacity_l)
-        ).to_numpy()
-        arrive = v.shift_start_min + min_out
+        fits = (parcels <= v["parcel_capacity"]) & (cube <= v["cube_capacity_l"])
+        arrive = v["shift_start_min"] + min_out
         start = np.maximum(arrive, df["tw_early_min"].to_numpy())
         in_window = start <= df["tw_late_min"].to_numpy() + 1e-9
         back = start + df["service_min"].to_numpy() + min_back
-        in_shift = back <= v.shift_start_min + v.shift_min + 1e-9
+        in_shift = back <= v["shift_start_min"] + v["shift_min"] + 1e-9
         cap_ok |= fits
         tw_ok |= fits & in_window
         time_ok |= fits & in_window & in_shift
@@ -506,13 +540,20 @@ def build_problem(
         st["rurality"] = station.rurality
     cols = ["lat", "lon"] + (["rurality"] if "rurality" in df.columns else [])
     km_out, min_out = travel.matrix(st, df[cols])
-    km_back, min_back = travel.matrix(df[cols], st)
+    _km_back, min_back = travel.matrix(df[cols], st)
     reasons = _lone_reasons(df, fl, km_out[0], min_out[0], min_back[:, 0])
     bad = reasons != ""
     pre = pd.DataFrame({"stop_id": df.loc[bad, "stop_id"].to_numpy(), "reason": reasons[bad]})
     df = df.loc[~bad].reset_index(drop=True)
-    nodes = pd.concat([st.assign(rurality=station.rurality or travel.default_rurality)
-                       if "rurality" in df.columns else st, df[cols]], ignore_index=True)
+    nodes = pd.concat(
+        [
+            st.assign(rurality=station.rurality or travel.default_rurality)
+            if "rurality" in df.columns
+            else st,
+            df[cols],
+        ],
+        ignore_index=True,
+    )
     if len(nodes) > 30_000:
         raise HinterlandError(f"{len(df)} stops: too many for one dense matrix; split the day")
     km, minutes = travel.matrix(nodes, nodes)
@@ -564,40 +605,41 @@ def to_pyvrp(problem: RoutingProblem) -> Any:
     clients = [
         pyvrp.Client(
             i + 1,
-            delivery=[int(r.parcels), int(math.ceil(r.cube_l))],
-            pickup=[int(r.pickup_parcels), int(math.ceil(r.pickup_cube_l))],
-            service_duration=int(math.ceil(r.service_min * SEC_PER_MIN)),
-            tw_early=int(math.ceil(r.tw_early_min * SEC_PER_MIN)),
-            tw_late=int(math.floor(r.tw_late_min * SEC_PER_MIN)),
+            delivery=[int(r["parcels"]), math.ceil(r["cube_l"])],
+            pickup=[int(r["pickup_parcels"]), math.ceil(r["pickup_cube_l"])],
+            service_duration=math.ceil(r["service_min"] * SEC_PER_MIN),
+            tw_early=math.ceil(r["tw_early_min"] * SEC_PER_MIN),
+            tw_late=math.floor(r["tw_late_min"] * SEC_PER_MIN),
             required=not p.params.allow_unserved,
             prize=prize if p.params.allow_unserved else 0,
-            name=str(r.stop_id),
+            name=str(r["stop_id"]),
         )
-        for i, r in enumerate(s.itertuples(index=False))
+        for i, r in enumerate(records(s))
     ]
     vtypes = []
-    for v in p.fleet.itertuples(index=False):
-        if int(v.count) <= 0:
+    for v in records(p.fleet):
+        if int(v["count"]) <= 0:
             continue
-        start = int(math.ceil(v.shift_start_min * SEC_PER_MIN))
-        shift = int(math.floor(v.shift_min * SEC_PER_MIN))
+        start = math.ceil(v["shift_start_min"] * SEC_PER_MIN)
+        shift = math.floor(v["shift_min"] * SEC_PER_MIN)
         reload_kw: dict[str, Any] = {}
-        if int(v.max_reloads) > 0:
-            reload_kw = {"reload_depots": [0], "max_reloads": int(v.max_reloads)}
+        if int(v["max_reloads"]) > 0:
+            reload_kw = {"reload_depots": [0], "max_reloads": int(v["max_reloads"])}
         vtypes.append(
             pyvrp.VehicleType(
-                int(v.count),
-                capacity=[int(v.parcel_capacity), int(math.floor(v.cube_capacity_l))],
-                fixed_cost=int(round(v.fixed_cost_usd * COST_PER_USD)),
+                int(v["count"]),
+                capacity=[int(v["parcel_capacity"]), math.floor(v["cube_capacity_l"])],
+                fixed_cost=round(v["fixed_cost_usd"] * COST_PER_USD),
                 tw_early=start,
                 tw_late=start + shift,
                 shift_duration=shift,
-                unit_distance_cost=int(round(v.cost_per_km_usd * COST_PER_USD / DIST_PER_KM)),
-                unit_duration_cost=int(round(v.cost_per_hour_usd * COST_PER_USD / 3600)),
-                name=str(v.vehicle_type),
+                unit_distance_cost=round(v["cost_per_km_usd"] * COST_PER_USD / DIST_PER_KM),
+                unit_duration_cost=round(v["cost_per_hour_usd"] * COST_PER_USD / 3600),
+                name=str(v["vehicle_type"]),
                 **reload_kw,
             )
         )
     if not vtypes:
         raise HinterlandError("the fleet has no vehicles")
-    return pyvrp.ProblemData(locs, clients, depots, vtypes, [dist], [dur])
+    mats: list[Any] = [dist, dur]
+    return pyvrp.ProblemData(locs, clients, depots, vtypes, mats[:1], mats[1:])

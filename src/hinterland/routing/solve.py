@@ -36,17 +36,41 @@ from hinterland.routing.problem import (
     COST_PER_USD,
     SEC_PER_MIN,
     RoutingProblem,
+    records,
     to_pyvrp,
 )
 
 ROUTE_COLUMNS = (
-    "route_id", "vehicle_type", "trip", "seq", "stop_id", "kind", "lat", "lon", "parcels",
-    "cube_l", "pickup_parcels", "pickup_cube_l", "arrival_min", "start_min", "depart_min",
-    "wait_min", "leg_km", "leg_min",
+    "route_id",
+    "vehicle_type",
+    "trip",
+    "seq",
+    "stop_id",
+    "kind",
+    "lat",
+    "lon",
+    "parcels",
+    "cube_l",
+    "pickup_parcels",
+    "pickup_cube_l",
+    "arrival_min",
+    "start_min",
+    "depart_min",
+    "wait_min",
+    "leg_km",
+    "leg_min",
 )
 SUMMARY_COLUMNS = (
-    "route_id", "vehicle_type", "start_min", "end_min", "stops", "parcels", "km",
-    "driver_hours", "trips", "cost_usd",
+    "route_id",
+    "vehicle_type",
+    "start_min",
+    "end_min",
+    "stops",
+    "parcels",
+    "km",
+    "driver_hours",
+    "trips",
+    "cost_usd",
 )
 
 
@@ -118,19 +142,20 @@ def solution_from_raw(problem: RoutingProblem, data: Any, raw: list[RawRoute]) -
     return pyvrp.Solution(data, routes)
 
 
-def schedule_routes(problem: RoutingProblem, raw: list[RawRoute]) -> tuple[pd.DataFrame,
-                                                                           pd.DataFrame]:
+def schedule_routes(
+    problem: RoutingProblem, raw: list[RawRoute]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Visit and summary tables of raw routes (forward schedule in minutes).
 
     Each van leaves at ``start_min`` (or its shift start), drives, waits for a
     window to open, serves, and returns; times use the problem's minute matrix.
     """
-    s = problem.stops
-    fleet = problem.fleet.set_index("vehicle_type")
+    s = records(problem.stops)
+    fleet = {str(f["vehicle_type"]): f for f in records(problem.fleet)}
     rows: list[dict[str, Any]] = []
     summ: list[dict[str, Any]] = []
     for rid, r in enumerate(raw, start=1):
-        v = fleet.loc[r.vehicle_type]
+        v = fleet[r.vehicle_type]
         t0 = float(v["shift_start_min"]) if r.start_min is None else float(r.start_min)
         t = t0
         prev = 0
@@ -144,29 +169,59 @@ def schedule_routes(problem: RoutingProblem, raw: list[RawRoute]) -> tuple[pd.Da
                 t += leg_min
                 km_total += leg_km
                 seq += 1
-                rows.append(dict(route_id=rid, vehicle_type=r.vehicle_type, trip=k + 1, seq=seq,
-                                 stop_id=problem.station.station_id, kind="reload",
-                                 lat=problem.station.lat, lon=problem.station.lon, parcels=0,
-                                 cube_l=0.0, pickup_parcels=0, pickup_cube_l=0.0, arrival_min=t,
-                                 start_min=t, depart_min=t, wait_min=0.0, leg_km=leg_km,
-                                 leg_min=leg_min))
+                rows.append(
+                    dict(
+                        route_id=rid,
+                        vehicle_type=r.vehicle_type,
+                        trip=k + 1,
+                        seq=seq,
+                        stop_id=problem.station.station_id,
+                        kind="reload",
+                        lat=problem.station.lat,
+                        lon=problem.station.lon,
+                        parcels=0,
+                        cube_l=0.0,
+                        pickup_parcels=0,
+                        pickup_cube_l=0.0,
+                        arrival_min=t,
+                        start_min=t,
+                        depart_min=t,
+                        wait_min=0.0,
+                        leg_km=leg_km,
+                        leg_min=leg_min,
+                    )
+                )
                 prev = 0
             for c in trip:
                 node = c + 1
-                st = s.iloc[c]
+                st = s[c]
                 leg_km, leg_min = problem.km[prev, node], problem.minutes[prev, node]
                 arrive = t + leg_min
                 start = max(arrive, float(st["tw_early_min"]))
                 depart = start + float(st["service_min"])
                 seq += 1
-                rows.append(dict(route_id=rid, vehicle_type=r.vehicle_type, trip=k + 1, seq=seq,
-                                 stop_id=st["stop_id"], kind=st["kind"], lat=st["lat"],
-                                 lon=st["lon"], parcels=int(st["parcels"]),
-                                 cube_l=float(st["cube_l"]),
-                                 pickup_parcels=int(st["pickup_parcels"]),
-                                 pickup_cube_l=float(st["pickup_cube_l"]), arrival_min=arrive,
-                                 start_min=start, depart_min=depart, wait_min=start - arrive,
-                                 leg_km=leg_km, leg_min=leg_min))
+                rows.append(
+                    dict(
+                        route_id=rid,
+                        vehicle_type=r.vehicle_type,
+                        trip=k + 1,
+                        seq=seq,
+                        stop_id=st["stop_id"],
+                        kind=st["kind"],
+                        lat=st["lat"],
+                        lon=st["lon"],
+                        parcels=int(st["parcels"]),
+                        cube_l=float(st["cube_l"]),
+                        pickup_parcels=int(st["pickup_parcels"]),
+                        pickup_cube_l=float(st["pickup_cube_l"]),
+                        arrival_min=arrive,
+                        start_min=start,
+                        depart_min=depart,
+                        wait_min=start - arrive,
+                        leg_km=leg_km,
+                        leg_min=leg_min,
+                    )
+                )
                 km_total += leg_km
                 parcels += int(st["parcels"])
                 nstops += 1
@@ -175,11 +230,25 @@ def schedule_routes(problem: RoutingProblem, raw: list[RawRoute]) -> tuple[pd.Da
         t += problem.minutes[prev, 0]
         km_total += problem.km[prev, 0]
         hours = (t - t0) / 60.0
-        cost = (km_total * float(v["cost_per_km_usd"]) + hours * float(v["cost_per_hour_usd"])
-                + float(v["fixed_cost_usd"]))
-        summ.append(dict(route_id=rid, vehicle_type=r.vehicle_type, start_min=t0, end_min=t,
-                         stops=nstops, parcels=parcels, km=km_total, driver_hours=hours,
-                         trips=len(r.trips), cost_usd=cost))
+        cost = (
+            km_total * float(v["cost_per_km_usd"])
+            + hours * float(v["cost_per_hour_usd"])
+            + float(v["fixed_cost_usd"])
+        )
+        summ.append(
+            dict(
+                route_id=rid,
+                vehicle_type=r.vehicle_type,
+                start_min=t0,
+                end_min=t,
+                stops=nstops,
+                parcels=parcels,
+                km=km_total,
+                driver_hours=hours,
+                trips=len(r.trips),
+                cost_usd=cost,
+            )
+        )
     routes = pd.DataFrame(rows, columns=list(ROUTE_COLUMNS))
     summary = pd.DataFrame(summ, columns=list(SUMMARY_COLUMNS))
     return routes, summary
@@ -190,14 +259,20 @@ def unserved_table(problem: RoutingProblem, raw: list[RawRoute]) -> pd.DataFrame
     served = {c for r in raw for t in r.trips for c in t}
     missing = [i for i in range(problem.n_stops) if i not in served]
     dropped = pd.DataFrame(
-        {"stop_id": problem.stops["stop_id"].to_numpy()[missing],
-         "reason": ["dropped_by_solver"] * len(missing)}
+        {
+            "stop_id": problem.stops["stop_id"].to_numpy()[missing],
+            "reason": ["dropped_by_solver"] * len(missing),
+        }
     )
     return pd.concat([problem.pre_unserved, dropped], ignore_index=True)
 
 
 def finish_plan(
-    problem: RoutingProblem, raw: list[RawRoute], *, seconds: float, status: str,
+    problem: RoutingProblem,
+    raw: list[RawRoute],
+    *,
+    seconds: float,
+    status: str,
     extra_checks: dict[str, Any] | None = None,
 ) -> RoutePlan:
     """Schedule raw routes, verify them independently and attach the certificate."""
@@ -206,8 +281,14 @@ def finish_plan(
     routes, summary = schedule_routes(problem, raw)
     unserved = unserved_table(problem, raw)
     ver = verify_plan(
-        problem.raw_stops, problem.fleet, problem.station, routes, unserved,
-        problem.drone_queue, params=problem.params, travel=problem.travel,
+        problem.raw_stops,
+        problem.fleet,
+        problem.station,
+        routes,
+        unserved,
+        problem.drone_queue,
+        params=problem.params,
+        travel=problem.travel,
     )
     checks = dict(ver.checks)
     checks.update(extra_checks or {})
@@ -258,10 +339,15 @@ def plan_routes(
     raw = raw_routes_from_solution(problem, data, res.solution)
     status = "feasible" if res.feasible else "infeasible"
     return finish_plan(
-        problem, raw, seconds=time.perf_counter() - t0, status=status,
-        extra_checks={"solver": "pyvrp", "iterations": res.iterations,
-                      "pyvrp_cost_usd": res.cost / COST_PER_USD if np.isfinite(res.cost)
-                      else math.nan},
+        problem,
+        raw,
+        seconds=time.perf_counter() - t0,
+        status=status,
+        extra_checks={
+            "solver": "pyvrp",
+            "iterations": res.iterations,
+            "pyvrp_cost_usd": res.cost / COST_PER_USD if np.isfinite(res.cost) else math.nan,
+        },
     )
 
 

@@ -68,6 +68,10 @@ class Verification:
         return set(self.violations["kind"])
 
 
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in row.items()} for row in df.to_dict("records")]
+
+
 def _flag(s: pd.DataFrame, col: str) -> np.ndarray:
     if col not in s.columns:
         return np.zeros(len(s), bool)
@@ -84,16 +88,23 @@ def _expected(raw: pd.DataFrame, params: Any) -> pd.DataFrame:
     s["lon"] = pd.to_numeric(raw["lon"]).to_numpy(float)
     s["kind"] = raw["kind"].astype(str).str.lower() if "kind" in raw else "delivery"
     s["parcels"] = pd.to_numeric(raw["parcels"]).to_numpy(float)
-    s["pick"] = pd.to_numeric(raw["pickup_parcels"]).to_numpy(float) if "pickup_parcels" in raw \
-        else 0.0
-    s["cube"] = pd.to_numeric(raw["cube_l"]).to_numpy(float) if "cube_l" in raw \
+    s["pick"] = (
+        pd.to_numeric(raw["pickup_parcels"]).to_numpy(float) if "pickup_parcels" in raw else 0.0
+    )
+    s["cube"] = (
+        pd.to_numeric(raw["cube_l"]).to_numpy(float)
+        if "cube_l" in raw
         else s["parcels"] * params.default_cube_l
-    s["pick_cube"] = pd.to_numeric(raw["pickup_cube_l"]).to_numpy(float) \
-        if "pickup_cube_l" in raw else s["pick"] * params.default_cube_l
+    )
+    s["pick_cube"] = (
+        pd.to_numeric(raw["pickup_cube_l"]).to_numpy(float)
+        if "pickup_cube_l" in raw
+        else s["pick"] * params.default_cube_l
+    )
     if "tier" in raw:
         tier = raw["tier"].fillna("standard").astype(str)
     else:
-        tier = pd.Series(np.where(s["kind"] == "handoff", "handoff", "standard"))
+        tier = pd.Series(np.where(s["kind"] == "handoff", "handoff", "standard"), dtype=str)
     early = np.array([params.tier_windows.get(t, (0.0, 1440.0))[0] for t in tier])
     late = np.array([params.tier_windows.get(t, (0.0, 1440.0))[1] for t in tier])
     if "tw_early_min" in raw:
@@ -106,7 +117,8 @@ def _expected(raw: pd.DataFrame, params: Any) -> pd.DataFrame:
     svc = np.where(
         s["kind"] == "handoff",
         params.handoff_service_min + s["parcels"] * params.parcel_service_min / 4,
-        params.stop_service_min + s["parcels"] * params.parcel_service_min
+        params.stop_service_min
+        + s["parcels"] * params.parcel_service_min
         + s["pick"] * params.pickup_service_min,
     )
     if "service_min" in raw:
@@ -166,8 +178,11 @@ def verify_plan(
         ``violations``.
     """
     exp = _expected(raw_stops, params)
+    erec: dict[str, dict[str, Any]] = {
+        str(k): {str(c): x for c, x in v.items()} for k, v in exp.to_dict("index").items()
+    }
     viol: list[tuple[str, int | None, str | None, str]] = []
-    fl = fleet.set_index(fleet["vehicle_type"].astype(str))
+    fl: dict[str, dict[str, Any]] = {str(r["vehicle_type"]): r for r in _records(fleet)}
     srow = {"lat": station.lat, "lon": station.lon}
     st_rur = getattr(station, "rurality", None)
 
@@ -180,23 +195,26 @@ def verify_plan(
         viol.append(("duplicate_visit", None, sid, f"visited {int(counts[sid])} times"))
     un = unserved.copy()
     un_ids = set(un["stop_id"].astype(str))
-    for r in un.itertuples(index=False):
-        if not isinstance(r.reason, str) or not r.reason.strip():
-            viol.append(("unserved_without_reason", None, str(r.stop_id), "no reason given"))
+    for u in _records(un):
+        if not isinstance(u.get("reason"), str) or not u["reason"].strip():
+            viol.append(("unserved_without_reason", None, str(u["stop_id"]), "no reason given"))
     dq_ids = set() if drone_queue is None else set(drone_queue["stop_id"].astype(str))
     for sid in dq_ids:
         if sid not in exp.index:
             viol.append(("unknown_stop", None, sid, "drone-queued stop not in the input"))
             continue
-        e = exp.loc[sid]
-        gc = float(haversine_km(station.lat, station.lon, e["lat"], e["lon"]))
+        e = erec[sid]
+        gc_d = float(haversine_km(station.lat, station.lon, e["lat"], e["lon"]))
         ok = (
-            bool(e["drone_ok"]) and e["kind"] == "delivery" and e["parcels"] == 1
-            and e["pick"] == 0 and e["weight"] <= params.drone.payload_kg
-            and gc <= params.drone.radius_km + 1e-9
+            bool(e["drone_ok"])
+            and e["kind"] == "delivery"
+            and e["parcels"] == 1
+            and e["pick"] == 0
+            and e["weight"] <= params.drone.payload_kg
+            and gc_d <= params.drone.radius_km + 1e-9
         )
         if not ok:
-            viol.append(("drone_not_eligible", None, sid, f"{gc:.1f} km from the station"))
+            viol.append(("drone_not_eligible", None, sid, f"{gc_d:.1f} km from the station"))
     served = set(counts.index)
     for sid in served & (un_ids | dq_ids):
         viol.append(("served_and_unserved", None, sid, "both routed and unserved/drone"))
@@ -206,11 +224,17 @@ def verify_plan(
     # --- fleet size
     used = routes.groupby("vehicle_type")["route_id"].nunique()
     for vt, n in used.items():
-        if vt not in fl.index:
+        if vt not in fl:
             viol.append(("unknown_vehicle_type", None, None, f"vehicle type {vt!r}"))
-        elif n > int(fl.loc[vt, "count"]):
-            viol.append(("fleet_exceeded", None, None,
-                         f"{n} routes of {vt!r}, fleet has {int(fl.loc[vt, 'count'])}"))
+        elif n > int(fl[str(vt)]["count"]):
+            viol.append(
+                (
+                    "fleet_exceeded",
+                    None,
+                    None,
+                    f"{n} routes of {vt!r}, fleet has {int(fl[str(vt)]['count'])}",
+                )
+            )
 
     # --- per route: loads and schedule
     km_total = hours_total = cost_total = 0.0
@@ -219,20 +243,20 @@ def verify_plan(
     n_routes = 0
     for rid, r in routes.sort_values(["route_id", "seq"]).groupby("route_id", sort=True):
         n_routes += 1
-        rid_i = int(rid)
+        rid_i = int(str(rid))
         vt = str(r["vehicle_type"].iloc[0])
-        if vt not in fl.index:
+        if vt not in fl:
             continue
-        v = fl.loc[vt]
+        v = fl[vt]
         known = r[(r["kind"] == "reload") | r["stop_id"].astype(str).isin(exp.index)]
         pts = [srow]
         rur: list[Any] = [st_rur]
-        for x in known.itertuples(index=False):
-            if x.kind == "reload":
+        for x in _records(known):
+            if x["kind"] == "reload":
                 pts.append(srow)
                 rur.append(st_rur)
             else:
-                e = exp.loc[str(x.stop_id)]
+                e = erec[str(x["stop_id"])]
                 pts.append({"lat": e["lat"], "lon": e["lon"]})
                 rur.append(e["rurality"] if "rurality" in exp.columns else None)
         pts.append(srow)
@@ -240,10 +264,15 @@ def verify_plan(
         frame = pd.DataFrame(pts)
         dest = frame.iloc[1:].reset_index(drop=True)
         if any(x is not None for x in rur[1:]):
-            dest["rurality"] = [x if isinstance(x, str) else travel.default_rurality
-                                for x in rur[1:]]
-        gc = haversine_km(frame["lat"].to_numpy()[:-1], frame["lon"].to_numpy()[:-1],
-                          dest["lat"].to_numpy(), dest["lon"].to_numpy())
+            dest["rurality"] = [
+                x if isinstance(x, str) else travel.default_rurality for x in rur[1:]
+            ]
+        gc = haversine_km(
+            frame["lat"].to_numpy()[:-1],
+            frame["lon"].to_numpy()[:-1],
+            dest["lat"].to_numpy(),
+            dest["lon"].to_numpy(),
+        )
         rur_arr = dest["rurality"].to_numpy() if "rurality" in dest else None
         leg_km = np.where(gc > 0, travel.road_km(gc, rur_arr), 0.0)
         leg_min = np.where(gc > 0, travel.drive_min(leg_km, rur_arr), 0.0)
@@ -251,68 +280,115 @@ def verify_plan(
         # loads per trip
         reloads = int((known["kind"] == "reload").sum())
         if reloads > int(v["max_reloads"]):
-            viol.append(("too_many_reloads", rid_i, None,
-                         f"{reloads} reloads, at most {int(v['max_reloads'])}"))
+            viol.append(
+                (
+                    "too_many_reloads",
+                    rid_i,
+                    None,
+                    f"{reloads} reloads, at most {int(v['max_reloads'])}",
+                )
+            )
         trips: list[list[str]] = [[]]
-        for x in known.itertuples(index=False):
-            if x.kind == "reload":
+        for x in _records(known):
+            if x["kind"] == "reload":
                 trips.append([])
             else:
-                trips[-1].append(str(x.stop_id))
+                trips[-1].append(str(x["stop_id"]))
         for trip in trips:
             if not trip:
                 continue
-            e = exp.loc[trip]
-            for dim, cap, kind in (("parcels", "parcel_capacity", "capacity_parcels"),
-                                   ("cube", "cube_capacity_l", "capacity_cube")):
+            et = exp.loc[trip]
+            for dim, cap, kind in (
+                ("parcels", "parcel_capacity", "capacity_parcels"),
+                ("cube", "cube_capacity_l", "capacity_cube"),
+            ):
                 pick = "pick" if dim == "parcels" else "pick_cube"
-                load = e[dim].sum() + np.concatenate([[0.0], np.cumsum(e[pick] - e[dim])])
+                d = et[dim].to_numpy(float)
+                load = d.sum() + np.concatenate([[0.0], np.cumsum(et[pick].to_numpy(float) - d)])
                 if load.max() > float(v[cap]) * (1 + TOL_LOAD):
-                    viol.append((kind, rid_i, None,
-                                 f"load {load.max():.0f} > capacity {float(v[cap]):.0f}"))
-            parcels_total += float(e["parcels"].sum())
+                    viol.append(
+                        (kind, rid_i, None, f"load {load.max():.0f} > capacity {float(v[cap]):.0f}")
+                    )
+            parcels_total += float(et["parcels"].sum())
 
         # schedule, forward from the reported departure
         first = known.iloc[0] if len(known) else None
-        depart = float(first["arrival_min"]) - float(leg_min[0]) if first is not None \
+        depart = (
+            float(first["arrival_min"]) - float(leg_min[0])
+            if first is not None
             else float(v["shift_start_min"])
+        )
         if depart < float(v["shift_start_min"]) - TOL_MIN:
-            viol.append(("start_before_shift", rid_i, None,
-                         f"leaves {depart:.1f}, shift starts {float(v['shift_start_min']):.1f}"))
+            viol.append(
+                (
+                    "start_before_shift",
+                    rid_i,
+                    None,
+                    f"leaves {depart:.1f}, shift starts {float(v['shift_start_min']):.1f}",
+                )
+            )
         t = depart
-        for k, x in enumerate(known.itertuples(index=False)):
+        for k, x in enumerate(_records(known)):
             arrive = t + float(leg_min[k])
-            if x.kind == "reload":
+            if x["kind"] == "reload":
                 t = arrive
                 continue
-            e = exp.loc[str(x.stop_id)]
-            if float(x.arrival_min) < arrive - TOL_MIN:
-                viol.append(("eta_too_early", rid_i, str(x.stop_id),
-                             f"reported {float(x.arrival_min):.1f}, earliest {arrive:.1f}"))
-            if float(x.start_min) < e["early"] - TOL_MIN:
-                viol.append(("window_early", rid_i, str(x.stop_id),
-                             f"service {float(x.start_min):.1f} before {e['early']:.1f}"))
-            start = max(arrive, float(e["early"]), float(x.start_min))
+            e = erec[str(x["stop_id"])]
+            if float(x["arrival_min"]) < arrive - TOL_MIN:
+                viol.append(
+                    (
+                        "eta_too_early",
+                        rid_i,
+                        str(x["stop_id"]),
+                        f"reported {float(x['arrival_min']):.1f}, earliest {arrive:.1f}",
+                    )
+                )
+            if float(x["start_min"]) < e["early"] - TOL_MIN:
+                viol.append(
+                    (
+                        "window_early",
+                        rid_i,
+                        str(x["stop_id"]),
+                        f"service {float(x['start_min']):.1f} before {e['early']:.1f}",
+                    )
+                )
+            start = max(arrive, float(e["early"]), float(x["start_min"]))
             late = start - float(e["late"])
             max_late = max(max_late, late)
             if late > TOL_MIN:
-                viol.append(("window_late", rid_i, str(x.stop_id),
-                             f"service {start:.1f} after {e['late']:.1f}"))
+                viol.append(
+                    (
+                        "window_late",
+                        rid_i,
+                        str(x["stop_id"]),
+                        f"service {start:.1f} after {e['late']:.1f}",
+                    )
+                )
             t = start + float(e["service"])
         back = t + float(leg_min[-1])
         shift_end = float(v["shift_start_min"]) + float(v["shift_min"])
         if back > shift_end + TOL_MIN:
-            viol.append(("shift_end_exceeded", rid_i, None,
-                         f"back {back:.1f}, shift ends {shift_end:.1f}"))
+            viol.append(
+                ("shift_end_exceeded", rid_i, None, f"back {back:.1f}, shift ends {shift_end:.1f}")
+            )
         if back - depart > float(v["shift_min"]) + TOL_MIN:
-            viol.append(("shift_length_exceeded", rid_i, None,
-                         f"{back - depart:.1f} min > {float(v['shift_min']):.1f}"))
+            viol.append(
+                (
+                    "shift_length_exceeded",
+                    rid_i,
+                    None,
+                    f"{back - depart:.1f} min > {float(v['shift_min']):.1f}",
+                )
+            )
         km = float(leg_km.sum())
         h = (back - depart) / 60.0
         km_total += km
         hours_total += h
-        cost_total += (km * float(v["cost_per_km_usd"]) + h * float(v["cost_per_hour_usd"])
-                       + float(v["fixed_cost_usd"]))
+        cost_total += (
+            km * float(v["cost_per_km_usd"])
+            + h * float(v["cost_per_hour_usd"])
+            + float(v["fixed_cost_usd"])
+        )
 
     vdf = pd.DataFrame(viol, columns=["kind", "route_id", "stop_id", "detail"])
     checks = {

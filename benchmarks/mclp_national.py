@@ -1,0 +1,153 @@
+"""National maximal coverage benchmark: hinterland's MCLP beside PySAL spopt.
+
+Usage::
+
+    python benchmarks/mclp_national.py [DATA_DIR] [--p 50,200,1000] [--radius-min 60,30]
+        [--candidates 10000] [--time-limit 120] [--gap 0.001] [--threads 2]
+        [--peer-time-limit 300] [--peer-p 50] [--no-peer] [--out results.csv]
+
+``DATA_DIR`` is a hinterland data mirror (default ``$HINTERLAND_DATA_DIR``). Demand:
+every ZIP area, weighted by population. Candidates: the ``--candidates`` most
+populous ZIP-area centroids. A ZIP area is covered by a candidate within the drive
+time radius of hinterland's default travel model (great circle x circuity, speed by
+the ZIP area's rurality, 5 min access). Prints CSV to stdout
+(``radius_min,p,solver,objective,bound,gap,seconds,status,points,candidates,pairs``).
+
+spopt's ``MCLP`` gets the same instance as a dense cost matrix (float32 drive
+minutes, pairs outside the radius set beyond it) and solves with HiGHS through
+PuLP, in a subprocess killed after ``--peer-time-limit`` plus a build allowance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+HEADER = "radius_min,p,solver,objective,bound,gap,seconds,status,points,candidates,pairs"
+
+
+def _instance(n_candidates: int, radius_min: float):
+    from hinterland.data import zip_areas
+    from hinterland.geo import TravelModel
+
+    z = zip_areas()
+    cands = z.nlargest(n_candidates, "population").reset_index(drop=True)
+    pairs = TravelModel().within(z, cands, radius_min=radius_min)
+    return z, cands, pairs
+
+
+def _spopt_one(n_candidates: int, radius_min: float, p: int, time_limit: float) -> None:
+    """Child process: spopt MCLP on the same instance; prints one JSON line."""
+    import numpy as np
+    import pulp
+    from spopt.locate import MCLP
+
+    t0 = time.perf_counter()
+    z, cands, pairs = _instance(n_candidates, radius_min)
+    cost = np.full((len(z), len(cands)), radius_min + 1.0, dtype=np.float32)
+    cost[pairs["point"].to_numpy(), pairs["centre"].to_numpy()] = pairs["drive_min"].to_numpy()
+    model = MCLP.from_cost_matrix(cost, z["population"].to_numpy(float), radius_min, p_facilities=p)
+    build = time.perf_counter() - t0
+    print(json.dumps({"phase": "built", "seconds": build}), flush=True)
+    model.solve(pulp.HiGHS(msg=False, timeLimit=time_limit, threads=1))
+    seconds = time.perf_counter() - t0
+    status = pulp.LpStatus[model.problem.status]
+    value = pulp.value(model.problem.objective)
+    print(json.dumps({"objective": value, "status": status, "seconds": seconds, "build": build}))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("data_dir", nargs="?")
+    ap.add_argument("--p", default="50,200,1000")
+    ap.add_argument("--radius-min", default="60,30")
+    ap.add_argument("--candidates", type=int, default=10000)
+    ap.add_argument("--time-limit", type=float, default=120.0)
+    ap.add_argument("--gap", type=float, default=0.001)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--peer-time-limit", type=float, default=300.0)
+    ap.add_argument("--peer-p", default="50", help="p values spopt is run for")
+    ap.add_argument("--no-peer", action="store_true")
+    ap.add_argument("--spopt-one", nargs=4, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.data_dir:
+        os.environ["HINTERLAND_DATA_DIR"] = args.data_dir
+    if args.spopt_one:
+        n_c, rad, p, lim = args.spopt_one
+        _spopt_one(int(n_c), float(rad), int(p), float(lim))
+        return 0
+    from hinterland.network.maxcover import solve_max_coverage
+
+    print(HEADER, flush=True)
+    peer_p = {int(x) for x in args.peer_p.split(",") if x}
+    for rad in (float(x) for x in args.radius_min.split(",")):
+        z, cands, pairs = _instance(args.candidates, rad)
+        size = f"{len(z)},{len(cands)},{len(pairs)}"
+        for p in (int(x) for x in args.p.split(",")):
+            res = solve_max_coverage(
+                z["population"].to_numpy(float),
+                pairs["point"].to_numpy(),
+                pairs["centre"].to_numpy(),
+                len(cands),
+                max_count=p,
+                time_limit=args.time_limit,
+                mip_gap=args.gap,
+                threads=args.threads,
+            )
+            c = res.certificate
+            status = c.status if c.verified else f"{c.status}_UNVERIFIED"
+            print(
+                f"{rad:g},{p},hinterland,{c.objective:.0f},{c.bound:.0f},{c.gap:.6f},"
+                f"{c.seconds:.2f},{status},{size}",
+                flush=True,
+            )
+            if args.no_peer or p not in peer_p:
+                continue
+            cmd = [
+                sys.executable,
+                __file__,
+                "--spopt-one",
+                str(args.candidates),
+                str(rad),
+                str(p),
+                str(args.peer_time_limit),
+            ]
+            t0 = time.perf_counter()
+            try:
+                out = subprocess.run(
+                    cmd,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                    timeout=args.peer_time_limit + 600,
+                )
+                lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+                info = json.loads(lines[-1]) if lines else None
+                why = (out.stderr.strip().splitlines() or ["no output"])[-1][:80].replace(",", ";")
+            except subprocess.TimeoutExpired:
+                info, why = None, "killed after time limit + build allowance"
+            wall = time.perf_counter() - t0
+            if info is None or "objective" not in info:
+                print(f"{rad:g},{p},spopt,,,,{wall:.2f},failed: {why},{size}", flush=True)
+                continue
+            obj = info["objective"]
+            status = (
+                "optimal"
+                if info["status"] == "Optimal"
+                and info["seconds"] - info["build"] < args.peer_time_limit
+                else f"{info['status']} (time limit)"
+            )
+            print(
+                f"{rad:g},{p},spopt,{obj:.0f},,,{info['seconds']:.2f},"
+                f"{status} build {info['build']:.0f}s,{size}",
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

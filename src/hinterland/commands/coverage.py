@@ -1,0 +1,198 @@
+"""``hinterland coverage``: reach within a radius, and best promise class per ZIP area."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from hinterland.commands._common import (
+    console,
+    frame_records,
+    print_json,
+    print_table,
+    split_options,
+    write_table,
+)
+from hinterland.commands._options import (
+    FacilitiesOpt,
+    IdColOpt,
+    JsonOpt,
+    KindOpt,
+    LatColOpt,
+    LonColOpt,
+    read_facilities,
+)
+
+StateOpt = Annotated[
+    list[str] | None,
+    typer.Option("--state", help="Only ZIP areas in these states (MT,WY or repeat the option)."),
+]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", help="Write the per-ZIP table (CSV/Parquet).")
+]
+
+
+def _sites_any_kind(
+    path: Path, lat_col: str | None, lon_col: str | None, id_col: str | None, kind: str | None
+):
+    """Load sites for reach, where the kind does not matter: default ``delivery_station``."""
+    from hinterland.errors import InputError
+
+    try:
+        return read_facilities(path, lat_col, lon_col, id_col, kind)
+    except InputError as exc:
+        if kind is None and "kind" in exc.reason:
+            return read_facilities(path, lat_col, lon_col, id_col, "delivery_station")
+        raise
+
+
+def _zips(states: list[str] | None):
+    from hinterland.data import zip_areas
+    from hinterland.network.coverage import filter_states
+
+    return filter_states(zip_areas(), split_options(states))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``coverage`` sub-app with ``reach`` and ``promise``."""
+    cov = typer.Typer(
+        help="Who is within reach of a set of sites, and with what promise.", no_args_is_help=True
+    )
+
+    @cov.command("reach")
+    def reach_cmd(
+        facilities: FacilitiesOpt,
+        radius_mi: Annotated[
+            float | None, typer.Option("--radius-mi", help="Straight-line miles.")
+        ] = None,
+        radius_km: Annotated[
+            float | None, typer.Option("--radius-km", help="Straight-line km.")
+        ] = None,
+        drive_min: Annotated[
+            float | None, typer.Option("--drive-min", help="Drive minutes (travel model).")
+        ] = None,
+        lat_col: LatColOpt = None,
+        lon_col: LonColOpt = None,
+        id_col: IdColOpt = None,
+        kind: KindOpt = None,
+        state: StateOpt = None,
+        out: OutOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Population and ZIP areas within a radius of any site, by rurality and state.
+
+        Radii in miles or km are straight-line (great-circle) to the ZIP-area centroid;
+        --drive-min uses the travel model. Files without a kind column need no --kind here.
+        """
+        from hinterland.network.coverage import reach
+
+        sites = _sites_any_kind(facilities, lat_col, lon_col, id_col, kind)
+        zips = _zips(state)
+        res = reach(zips, sites, radius_km=radius_km, radius_mi=radius_mi, drive_min=drive_min)
+        if out is not None:
+            write_table(res.zips, out)
+        if as_json:
+            payload: dict[str, Any] = dict(res.totals)
+            payload["by_rurality"] = frame_records(res.by_rurality)
+            payload["by_state"] = frame_records(res.by_state)
+            print_json(payload)
+            return
+        t = res.totals
+        console.print(
+            f"{t['population_within']:,} of {t['population']:,} people "
+            f"({t['population_share']:.1%}) and {t['zip_areas_within']:,} of "
+            f"{t['zip_areas']:,} ZIP areas are within reach of {t['sites']:,} sites"
+        )
+        cols = [
+            "zip_areas",
+            "zip_areas_within",
+            "population",
+            "population_within",
+            "population_share",
+        ]
+        fmt = {
+            "population": ",d",
+            "population_within": ",d",
+            "population_share": ".1%",
+            "zip_areas": ",d",
+            "zip_areas_within": ",d",
+        }
+        print_table(res.by_rurality[["rurality", *cols]], title="By rurality", formats=fmt)
+        print_table(res.by_state[["state", *cols]], title="By state", formats=fmt)
+
+    @cov.command("promise")
+    def promise_cmd(
+        facilities: FacilitiesOpt,
+        lat_col: LatColOpt = None,
+        lon_col: LonColOpt = None,
+        id_col: IdColOpt = None,
+        kind: KindOpt = None,
+        state: StateOpt = None,
+        cutoff: Annotated[
+            float, typer.Option("--cutoff-min", help="Order cut-off, min from midnight.")
+        ] = 600.0,
+        dispatch: Annotated[
+            float, typer.Option("--dispatch-min", help="Van dispatch time.")
+        ] = 720.0,
+        lh_depart: Annotated[
+            float, typer.Option("--linehaul-depart-min", help="Line-haul departure.")
+        ] = 1200.0,
+        lh_arrive: Annotated[
+            float, typer.Option("--linehaul-arrive-min", help="Latest line-haul arrival.")
+        ] = 360.0,
+        shift: Annotated[float, typer.Option("--shift-min", help="Van shift length.")] = 600.0,
+        hub_inventory: Annotated[
+            bool, typer.Option("--hub-inventory/--no-hub-inventory", help="Hybrid hubs hold stock.")
+        ] = True,
+        out: OutOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Best promise class per ZIP area (same_day, next_day, two_day, beyond)."""
+        from hinterland.network.coverage import (
+            PromiseAssumptions,
+            promise_coverage,
+            promise_summary,
+        )
+
+        sites = read_facilities(facilities, lat_col, lon_col, id_col, kind)
+        zips = _zips(state)
+        assumptions = PromiseAssumptions(
+            order_cutoff_min=cutoff,
+            van_dispatch_min=dispatch,
+            linehaul_departure_min=lh_depart,
+            linehaul_arrival_min=lh_arrive,
+            shift_length_min=shift,
+            hub_inventory=hub_inventory,
+        )
+        table = promise_coverage(zips, sites, assumptions)
+        summary = promise_summary(zips, table)
+        if out is not None:
+            write_table(table, out)
+        if as_json:
+            print_json(
+                {
+                    "zip_areas": len(table),
+                    "sites": len(sites),
+                    "van_reach_min": assumptions.van_reach_min,
+                    "summary": frame_records(summary),
+                }
+            )
+            return
+        console.print(
+            f"{len(table):,} ZIP areas, {len(sites):,} sites, van reach "
+            f"{assumptions.van_reach_min:.0f} min one way"
+        )
+        print_table(
+            summary,
+            title="Promise by rurality",
+            formats={
+                "population": ",d",
+                "zip_areas": ",d",
+                "land_km2": ",.0f",
+                "population_share": ".1%",
+            },
+        )
+
+    app.add_typer(cov, name="coverage")

@@ -1,0 +1,200 @@
+"""``hinterland design``: pick new stations, hybrid-hub upgrades and partner sites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+from hinterland.commands._common import (
+    console,
+    console_err,
+    frame_records,
+    print_json,
+    print_table,
+    split_options,
+)
+from hinterland.commands._options import (
+    IdColOpt,
+    JsonOpt,
+    KindOpt,
+    LatColOpt,
+    LonColOpt,
+    read_facilities,
+)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``design`` command."""
+
+    @app.command("design")
+    def design_cmd(
+        state: Annotated[
+            list[str] | None,
+            typer.Option("--state", help="Study region: states (MT,WY); default all."),
+        ] = None,
+        objective: Annotated[
+            str, typer.Option("--objective", help="coverage (max coverage) or pmedian (min drive).")
+        ] = "coverage",
+        target: Annotated[
+            str,
+            typer.Option("--target", help="Promise class to cover: same_day, next_day, two_day."),
+        ] = "next_day",
+        weight: Annotated[
+            str, typer.Option("--weight", help="population, rural_population or parcels.")
+        ] = "rural_population",
+        candidates: Annotated[
+            Path | None,
+            typer.Option("--candidates", help="Candidate file (default: ZIP centroids)."),
+        ] = None,
+        lat_col: LatColOpt = None,
+        lon_col: LonColOpt = None,
+        id_col: IdColOpt = None,
+        kind: KindOpt = None,
+        min_population: Annotated[
+            int, typer.Option("--min-population", help="ZIP centroid candidates: least population.")
+        ] = 5000,
+        candidate_kind: Annotated[
+            str, typer.Option("--candidate-kind", help="Kind of ZIP-centroid candidates.")
+        ] = "delivery_station",
+        existing: Annotated[
+            Path | None, typer.Option("--existing", help="Facility file of sites already open.")
+        ] = None,
+        existing_kind: Annotated[
+            str | None, typer.Option("--existing-kind", help="Kind for every existing row.")
+        ] = None,
+        upgrades: Annotated[
+            bool,
+            typer.Option(
+                "--upgrades/--no-upgrades", help="Offer hub upgrades of existing stations."
+            ),
+        ] = True,
+        partners: Annotated[
+            Path | None,
+            typer.Option("--partners", help="Partner post offices file (hand-off points)."),
+        ] = None,
+        budget: Annotated[
+            float | None, typer.Option("--budget-usd", help="Total cost allowed.")
+        ] = None,
+        max_count: Annotated[int, typer.Option("--max-count", help="Most new sites.")] = 10,
+        capacity: Annotated[
+            float | None,
+            typer.Option("--capacity-per-day", help="Parcels/day per new site (flag)."),
+        ] = None,
+        years: Annotated[
+            float, typer.Option("--years", help="Cost horizon: capital + years x yearly.")
+        ] = 5.0,
+        hub_inventory: Annotated[
+            bool, typer.Option("--hub-inventory/--no-hub-inventory", help="Hybrid hubs hold stock.")
+        ] = True,
+        time_limit: Annotated[float, typer.Option("--time-limit", help="Solver seconds.")] = 60.0,
+        gap: Annotated[float, typer.Option("--gap", help="Relative gap to stop at.")] = 1e-4,
+        threads: Annotated[int, typer.Option("--threads", help="Solver threads.")] = 1,
+        out_dir: Annotated[
+            Path | None,
+            typer.Option("--out-dir", help="Write sites/zips/marginal CSV, GeoJSON, map."),
+        ] = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Choose new sites under a budget and count: max coverage or p-median."""
+        from hinterland.data import data_path, zip_areas
+        from hinterland.errors import HinterlandError
+        from hinterland.network.coverage import PromiseAssumptions, filter_states
+        from hinterland.network.design import (
+            DesignSpec,
+            SiteCosts,
+            design,
+            upgrade_candidates,
+            zip_candidates,
+        )
+        from hinterland.network.facilities import load_facilities
+        from hinterland.network.outputs import write_design_outputs
+
+        zips = filter_states(zip_areas(), split_options(state))
+        spec = DesignSpec(
+            objective=objective,
+            target_class=target,
+            weight=weight,
+            max_count=max_count,
+            budget_usd=budget,
+            capacity_per_day=capacity,
+            time_limit=time_limit,
+            mip_gap=gap,
+            threads=threads,
+        )
+        ex = (
+            load_facilities(existing, kind=existing_kind)
+            if existing is not None
+            else pd.DataFrame(columns=["id", "kind", "lat", "lon", "holds_inventory"])
+        )
+        parts: list[pd.DataFrame] = []
+        if candidates is not None:
+            parts.append(read_facilities(candidates, lat_col, lon_col, id_col, kind or None))
+        else:
+            parts.append(zip_candidates(zips, min_population, candidate_kind))
+        if upgrades and len(ex):
+            parts.append(upgrade_candidates(ex))
+        if partners is not None:
+            parts.append(load_facilities(partners, kind="partner_post_office"))
+        cols = ["id", "kind", "lat", "lon", "holds_inventory"]
+        cand = pd.concat(
+            [p[cols + (["upgrade_of"] if "upgrade_of" in p.columns else [])] for p in parts],
+            ignore_index=True,
+        )
+        if len(cand) == 0:
+            raise HinterlandError(
+                f"no candidate sites (no ZIP area with >= {min_population:,} people in the region)"
+            )
+        assumptions = PromiseAssumptions(hub_inventory=hub_inventory)
+        with console_err.status(f"Designing: {len(cand):,} candidates, {len(zips):,} ZIP areas..."):
+            res = design(zips, cand, ex, spec, assumptions, SiteCosts(years=years))
+        files: dict[str, str] = {}
+        if out_dir is not None:
+            try:
+                states_path: Path | None = data_path("boundaries/us-states.geojson")
+            except HinterlandError:
+                states_path = None
+            title = f"{objective}: {len(res.sites)} new sites, target {target}"
+            files = write_design_outputs(
+                out_dir,
+                res.sites,
+                res.zips,
+                res.marginal,
+                zips,
+                states_geojson=states_path,
+                title=title,
+                summary=res.summary,
+            )
+        if as_json:
+            payload: dict[str, Any] = dict(res.summary)
+            payload["sites"] = frame_records(res.sites)
+            payload["marginal"] = frame_records(res.marginal)
+            payload["files"] = files
+            print_json(payload)
+            return
+        c = res.certificate
+        s = res.summary
+        console.print(
+            f"[bold]{objective}[/bold] over {s['zip_areas']:,} ZIP areas, "
+            f"{s['candidates']:,} candidates: "
+            f"{s['chosen']} sites chosen, cost {s['cost_usd']:,.0f} usd"
+        )
+        console.print(
+            f"objective {c.objective:,.1f}, bound {c.bound:,.1f}, gap {c.gap:.4%}, "
+            f"{c.seconds:.1f}s, status {c.status}, recount {'ok' if c.verified else 'FAILED'}"
+        )
+        if objective == "coverage":
+            console.print(
+                f"people with {target} or better: {s['population_target_before']:,} -> "
+                f"{s['population_target_after']:,} of {s['population']:,}"
+            )
+        show = res.sites[
+            ["rank", "id", "kind", "cost_usd", "zip_areas_served", "population_served"]
+        ]
+        print_table(
+            show, title="Chosen sites", formats={"cost_usd": ",.0f", "population_served": ",d"}
+        )
+        for name, path in files.items():
+            console.print(f"wrote {name}: {path}")

@@ -1,0 +1,508 @@
+"""Network design: where new stations, hybrid-hub upgrades and partner sites go.
+
+:func:`design` picks sites from a candidate table under a count limit and a budget,
+for one of two objectives:
+
+* ``"coverage"`` (maximal coverage): maximise the (rurality-weighted) population or
+  parcels of ZIP areas that reach a target promise class (``same_day``,
+  ``next_day`` or ``two_day``) thanks to the new sites, on top of what existing
+  sites already give. A candidate covers a ZIP area when the promise it would give
+  (:func:`hinterland.network.coverage.site_promise_days`) is at least the target and
+  the area is within van reach. Solved by :func:`hinterland.network.maxcover.solve_max_coverage`
+  (reductions, greedy + swap, LP/Lagrangian bound, HiGHS MILP).
+* ``"pmedian"``: minimise demand-weighted drive minutes from each ZIP area to its
+  nearest site (existing or new) with exactly ``max_count`` new sites, solved to
+  proven optimality by :func:`hinterland.network.pmedian.solve_pmedian`.
+
+Candidate table: ``id``, ``kind`` (``delivery_station``, ``hybrid_hub``,
+``partner_post_office``, ``retail_store``), ``lat``, ``lon``, ``holds_inventory``,
+optional ``cost_usd`` (else from :class:`SiteCosts`), optional ``upgrade_of`` (id of
+an existing station this candidate upgrades to a hybrid hub).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from hinterland.certificate import Certificate
+from hinterland.data.rurality import RURALITY_CLASSES
+from hinterland.errors import HinterlandError, InfeasibleError
+from hinterland.network.coverage import (
+    PROMISE_CLASSES,
+    PromiseAssumptions,
+    promise_coverage,
+    site_promise_days,
+)
+from hinterland.network.maxcover import solve_max_coverage
+from hinterland.network.pmedian import solve_pmedian
+
+__all__ = [
+    "DEFAULT_RURALITY_WEIGHTS",
+    "DesignResult",
+    "DesignSpec",
+    "SiteCosts",
+    "design",
+    "upgrade_candidates",
+    "zip_candidates",
+]
+
+#: Default weight of a person by rurality class (rural people count more).
+DEFAULT_RURALITY_WEIGHTS: dict[str, float] = {
+    "metro": 1.0,
+    "micropolitan": 1.5,
+    "small_town": 2.0,
+    "rural": 3.0,
+}
+
+
+@dataclass(frozen=True)
+class SiteCosts:
+    """Capital and yearly cost per site kind, usd (planning assumptions, overridable).
+
+    A candidate's cost is ``capital + years x yearly`` unless it has ``cost_usd``.
+    Defaults are round planning figures: a leased delivery station ~2.0 M usd to fit
+    out and ~0.8 M usd a year; upgrading a station to a hybrid hub (racking, stock
+    systems) ~1.0 M + 0.4 M a year; a partner post office or retail store hand-off
+    point ~25 k + 30 k a year (fees, equipment).
+    """
+
+    capital_usd: dict[str, float] = field(
+        default_factory=lambda: {
+            "delivery_station": 2_000_000.0,
+            "hybrid_hub": 3_000_000.0,
+            "upgrade": 1_000_000.0,
+            "partner_post_office": 25_000.0,
+            "retail_store": 25_000.0,
+        }
+    )
+    yearly_usd: dict[str, float] = field(
+        default_factory=lambda: {
+            "delivery_station": 800_000.0,
+            "hybrid_hub": 1_200_000.0,
+            "upgrade": 400_000.0,
+            "partner_post_office": 30_000.0,
+            "retail_store": 30_000.0,
+        }
+    )
+    years: float = 5.0
+
+    def cost(self, kind: str, upgrade: bool = False) -> float:
+        """Cost over the horizon of one site of ``kind`` (or of an upgrade)."""
+        key = "upgrade" if upgrade else kind
+        if key not in self.capital_usd:
+            raise HinterlandError(f"no cost for site kind {key!r}; give a cost_usd column")
+        return self.capital_usd[key] + self.years * self.yearly_usd.get(key, 0.0)
+
+
+@dataclass(frozen=True)
+class DesignSpec:
+    """What to optimise and under which limits.
+
+    Attributes
+    ----------
+    objective
+        ``"coverage"`` or ``"pmedian"``.
+    target_class
+        Promise class to cover (coverage objective).
+    weight
+        ``"population"``, ``"rural_population"`` (population x rurality weight) or
+        ``"parcels"`` (``parcels_per_day`` column if present, else population x
+        ``parcels_per_person_per_day``, times the rurality weight).
+    max_count
+        Most new sites (exactly this many for p-median).
+    budget_usd
+        Total cost allowed (``None``: no budget).
+    capacity_per_day
+        Parcels per day one new site can serve (``None``: unlimited). Checked after
+        the solve against the parcels of the areas each chosen site serves best;
+        sites over it are flagged in ``DesignResult.sites['over_capacity']``.
+    """
+
+    objective: str = "coverage"
+    target_class: str = "next_day"
+    weight: str = "rural_population"
+    max_count: int = 10
+    budget_usd: float | None = None
+    capacity_per_day: float | None = None
+    rurality_weights: dict[str, float] = field(
+        default_factory=lambda: dict(DEFAULT_RURALITY_WEIGHTS)
+    )
+    parcels_per_person_per_day: float = 0.03
+    time_limit: float = 60.0
+    mip_gap: float = 1e-4
+    threads: int = 1
+
+    def __post_init__(self) -> None:
+        if self.objective not in ("coverage", "pmedian"):
+            raise HinterlandError(
+                f"objective must be 'coverage' or 'pmedian', not {self.objective!r}"
+            )
+        if self.target_class not in PROMISE_CLASSES[:3]:
+            raise HinterlandError(
+                f"target class must be one of {', '.join(PROMISE_CLASSES[:3])}, "
+                f"not {self.target_class!r}"
+            )
+        if self.weight not in ("population", "rural_population", "parcels"):
+            raise HinterlandError("weight must be population, rural_population or parcels")
+        if self.max_count < 0:
+            raise HinterlandError("max_count must be >= 0")
+        if self.budget_usd is not None and self.budget_usd < 0:
+            raise HinterlandError("budget must be >= 0")
+
+
+@dataclass(frozen=True)
+class DesignResult:
+    """Outcome of :func:`design`.
+
+    Attributes
+    ----------
+    sites
+        Chosen candidates in marginal order: ``rank``, ``id``, ``kind``, ``lat``,
+        ``lon``, ``cost_usd``, ``upgrade_of``, ``zip_areas_served`` /
+        ``population_served`` / ``parcels_per_day`` (areas whose best site it is),
+        ``over_capacity`` (bool).
+    zips
+        Per ZIP area: ``zip``, ``state``, ``rurality``, ``population``, ``weight``,
+        ``class_before``, ``class_after``, ``facility_id``, ``drive_min``, ``covered``.
+    marginal
+        ``sites`` (0..K), ``objective`` with the first ``sites`` chosen sites, and
+        ``population_covered`` (coverage objective) in the same order.
+    certificate
+        Solver certificate (objective, bound, gap, seconds, recount).
+    summary
+        Headline figures (JSON-ready).
+    """
+
+    sites: pd.DataFrame
+    zips: pd.DataFrame
+    marginal: pd.DataFrame
+    certificate: Certificate
+    summary: dict[str, Any]
+
+
+def zip_candidates(
+    zips: pd.DataFrame, min_population: int, kind: str = "delivery_station"
+) -> pd.DataFrame:
+    """Candidate sites at ZIP-area centroids with at least ``min_population`` people."""
+    sel = zips[zips["population"] >= min_population]
+    return pd.DataFrame(
+        {
+            "id": "zip-" + sel["zip"].astype(str),
+            "kind": kind,
+            "lat": sel["lat"].to_numpy(float),
+            "lon": sel["lon"].to_numpy(float),
+            "holds_inventory": kind in ("hybrid_hub", "retail_store"),
+        }
+    ).reset_index(drop=True)
+
+
+def upgrade_candidates(existing: pd.DataFrame) -> pd.DataFrame:
+    """One hybrid-hub upgrade candidate per existing delivery station."""
+    st = existing[existing["kind"].astype(str) == "delivery_station"]
+    return pd.DataFrame(
+        {
+            "id": "hub-" + st["id"].astype(str),
+            "kind": "hybrid_hub",
+            "lat": st["lat"].to_numpy(float),
+            "lon": st["lon"].to_numpy(float),
+            "holds_inventory": True,
+            "upgrade_of": st["id"].astype(str).to_numpy(),
+        }
+    ).reset_index(drop=True)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate, skipping empty frames (keeps dtypes of the non-empty ones)."""
+    full = [f for f in frames if len(f)]
+    return pd.concat(full, ignore_index=True) if full else frames[0].reset_index(drop=True)
+
+
+def _weights(zips: pd.DataFrame, spec: DesignSpec) -> np.ndarray:
+    pop = zips["population"].to_numpy(float)
+    if spec.weight == "population":
+        return pop
+    rw = zips["rurality"].astype(str).map(spec.rurality_weights).fillna(1.0).to_numpy(float)
+    if spec.weight == "rural_population":
+        return pop * rw
+    if "parcels_per_day" in zips.columns:
+        return zips["parcels_per_day"].to_numpy(float) * rw
+    return pop * spec.parcels_per_person_per_day * rw
+
+
+def _parcels(zips: pd.DataFrame, spec: DesignSpec) -> np.ndarray:
+    if "parcels_per_day" in zips.columns:
+        return zips["parcels_per_day"].to_numpy(float)
+    return zips["population"].to_numpy(float) * spec.parcels_per_person_per_day
+
+
+def _candidate_costs(cands: pd.DataFrame, costs: SiteCosts) -> np.ndarray:
+    if "cost_usd" in cands.columns and cands["cost_usd"].notna().all():
+        return cands["cost_usd"].to_numpy(float)
+    up = (
+        cands["upgrade_of"].notna().to_numpy()
+        if "upgrade_of" in cands.columns
+        else np.zeros(len(cands), bool)
+    )
+    out = np.array(
+        [costs.cost(str(k), bool(u)) for k, u in zip(cands["kind"].astype(str), up, strict=True)]
+    )
+    if "cost_usd" in cands.columns:
+        given = cands["cost_usd"].notna().to_numpy()
+        out[given] = cands["cost_usd"].to_numpy(float)[given]
+    return out
+
+
+def design(
+    zips: pd.DataFrame,
+    candidates: pd.DataFrame,
+    existing: pd.DataFrame | None = None,
+    spec: DesignSpec | None = None,
+    assumptions: PromiseAssumptions | None = None,
+    costs: SiteCosts | None = None,
+) -> DesignResult:
+    """Choose new sites (see module docstring).
+
+    Parameters
+    ----------
+    zips
+        ZIP areas of the study region (``zip``, ``lat``, ``lon``, ``population``,
+        ``land_km2``, ``state``, ``rurality``; optional ``parcels_per_day``).
+    candidates
+        Candidate sites (schema in the module docstring).
+    existing
+        Facility table of sites already open (fulfillment centers feed line-haul).
+    spec, assumptions, costs
+        Objective and limits; operating assumptions; cost per kind.
+
+    Raises
+    ------
+    InfeasibleError
+        Budget below the cheapest candidate; no candidate in reach of any ZIP area.
+    HinterlandError
+        Empty candidate table or study region.
+    """
+    spec = spec or DesignSpec()
+    a = assumptions or PromiseAssumptions()
+    costs = costs or SiteCosts()
+    if len(zips) == 0:
+        raise HinterlandError("the study region has no ZIP areas")
+    if len(candidates) == 0:
+        raise HinterlandError("no candidate sites: lower the population threshold or give a file")
+    existing = (
+        existing
+        if existing is not None
+        else pd.DataFrame(columns=["id", "kind", "lat", "lon", "holds_inventory"])
+    )
+    zips = zips.reset_index(drop=True)
+    cands = candidates.reset_index(drop=True).copy()
+    if "upgrade_of" not in cands.columns:
+        cands["upgrade_of"] = None
+    cost = _candidate_costs(cands, costs)
+    if spec.budget_usd is not None and cost.min() > spec.budget_usd:
+        raise InfeasibleError(
+            f"budget {spec.budget_usd:,.0f} usd is below the cheapest candidate "
+            f"({cost.min():,.0f} usd)"
+        )
+    weight = _weights(zips, spec)
+    parcels = _parcels(zips, spec)
+    base = promise_coverage(zips, existing, a)
+    level = {c: i for i, c in enumerate(PROMISE_CLASSES)}
+    before = base["promise_class"].map(level).to_numpy()
+    if spec.objective == "coverage":
+        result = _design_coverage(zips, cands, existing, spec, a, cost, weight, before)
+    else:
+        result = _design_pmedian(zips, cands, existing, spec, a, cost, weight)
+    chosen, marginal, cert, extra = result
+    # after: promise with existing + chosen
+    chosen_tab = cands.iloc[chosen].copy()
+    chosen_tab["cost_usd"] = cost[chosen]
+    replaced = existing["id"].astype(str).isin(chosen_tab["upgrade_of"].dropna().astype(str))
+    after_fac = _concat(
+        [
+            existing[~replaced][["id", "kind", "lat", "lon", "holds_inventory"]],
+            chosen_tab[["id", "kind", "lat", "lon", "holds_inventory"]],
+        ]
+    )
+    after = promise_coverage(zips, after_fac, a)
+    target = level[spec.target_class]
+    after_lvl = after["promise_class"].map(level).to_numpy()
+    table = zips[["zip", "state", "rurality", "population"]].copy()
+    table["rurality"] = table["rurality"].astype(str)
+    table["weight"] = weight
+    table["class_before"] = base["promise_class"].to_numpy()
+    table["class_after"] = after["promise_class"].to_numpy()
+    table["facility_id"] = after["facility_id"].to_numpy()
+    table["drive_min"] = after["drive_min"].to_numpy()
+    table["covered"] = after_lvl <= target
+    # per chosen site: areas it serves best, parcels, capacity flag
+    served = table[table["facility_id"].isin(chosen_tab["id"].astype(str))]
+    agg = (
+        served.assign(parcels=parcels[served.index])
+        .groupby("facility_id")
+        .agg(
+            zip_areas_served=("zip", "size"),
+            population_served=("population", "sum"),
+            parcels_per_day=("parcels", "sum"),
+        )
+    )
+    sites = chosen_tab[["id", "kind", "lat", "lon", "cost_usd", "upgrade_of"]].copy()
+    sites["id"] = sites["id"].astype(str)
+    sites = sites.merge(agg, left_on="id", right_index=True, how="left").fillna(
+        {"zip_areas_served": 0, "population_served": 0, "parcels_per_day": 0.0}
+    )
+    sites["zip_areas_served"] = sites["zip_areas_served"].astype(int)
+    sites["population_served"] = sites["population_served"].astype(np.int64)
+    cap = spec.capacity_per_day
+    sites["over_capacity"] = sites["parcels_per_day"] > cap if cap is not None else False
+    sites.insert(0, "rank", np.arange(1, len(sites) + 1))
+    pop = zips["population"].to_numpy(float)
+    summary: dict[str, Any] = {
+        "objective": spec.objective,
+        "target_class": spec.target_class,
+        "weight": spec.weight,
+        "zip_areas": len(zips),
+        "candidates": len(cands),
+        "chosen": len(sites),
+        "cost_usd": float(sites["cost_usd"].sum()),
+        "budget_usd": spec.budget_usd,
+        "max_count": spec.max_count,
+        "population": int(pop.sum()),
+        "population_target_before": int(pop[before <= target].sum()),
+        "population_target_after": int(pop[after_lvl <= target].sum()),
+        "sites_over_capacity": int(np.asarray(sites["over_capacity"]).sum()),
+        "certificate": cert.to_dict(),
+        **extra,
+    }
+    return DesignResult(sites.reset_index(drop=True), table, marginal, cert, summary)
+
+
+def _design_coverage(
+    zips: pd.DataFrame,
+    cands: pd.DataFrame,
+    existing: pd.DataFrame,
+    spec: DesignSpec,
+    a: PromiseAssumptions,
+    cost: np.ndarray,
+    weight: np.ndarray,
+    before: np.ndarray,
+) -> tuple[np.ndarray, pd.DataFrame, Certificate, dict[str, Any]]:
+    target = PROMISE_CLASSES.index(spec.target_class)
+    fcs = existing[existing["kind"].astype(str) == "fulfillment_center"]
+    both = _concat([cands[["id", "kind", "lat", "lon", "holds_inventory"]], fcs])
+    days = site_promise_days(both, a)["days"].to_numpy()[: len(cands)]
+    able = np.nonzero((days >= 0) & (days <= target))[0]
+    if able.size == 0:
+        raise InfeasibleError(
+            f"no candidate can give {spec.target_class} (check kinds, hub inventory, line-haul)"
+        )
+    pairs = a.travel.within(zips, cands.iloc[able], radius_min=a.van_reach_min)
+    if len(pairs) == 0:
+        raise InfeasibleError(
+            f"no candidate site is within van reach of any ZIP area for {spec.target_class}"
+        )
+    rows = pairs["point"].to_numpy()
+    cols = able[pairs["centre"].to_numpy()]
+    existing_rows = np.nonzero(before <= target)[0]
+    budget = spec.budget_usd
+    res = solve_max_coverage(
+        weight,
+        rows,
+        cols,
+        len(cands),
+        max_count=spec.max_count,
+        cost=cost if budget is not None else None,
+        budget=budget,
+        existing_rows=existing_rows,
+        time_limit=spec.time_limit,
+        mip_gap=spec.mip_gap,
+        threads=spec.threads,
+    )
+    pop = zips["population"].to_numpy(float)
+    cov = np.zeros(len(zips), dtype=bool)
+    cov[existing_rows] = True
+    pop_curve = [float(pop[cov].sum())]
+    order = res.chosen
+    acsc = sp.csc_matrix((np.ones(rows.shape[0]), (rows, cols)), shape=(len(zips), len(cands)))
+    for j in order:
+        cov[acsc.indices[acsc.indptr[j] : acsc.indptr[j + 1]]] = True
+        pop_curve.append(float(pop[cov].sum()))
+    marginal = pd.DataFrame(
+        {
+            "sites": np.arange(len(order) + 1),
+            "objective": res.marginal,
+            "population_covered": pop_curve,
+        }
+    )
+    return order, marginal, res.certificate, {"solver_stats": res.stats}
+
+
+def _design_pmedian(
+    zips: pd.DataFrame,
+    cands: pd.DataFrame,
+    existing: pd.DataFrame,
+    spec: DesignSpec,
+    a: PromiseAssumptions,
+    cost: np.ndarray,
+    weight: np.ndarray,
+) -> tuple[np.ndarray, pd.DataFrame, Certificate, dict[str, Any]]:
+    p = spec.max_count
+    if spec.budget_usd is not None:
+        if np.ptp(cost) > 1e-6 * max(1.0, float(cost.max())):
+            raise HinterlandError(
+                "p-median takes a budget only when every candidate costs the same; use --max-count"
+            )
+        p = min(p, math.floor(spec.budget_usd / float(cost[0]) + 1e-9))
+    if p < 1:
+        raise InfeasibleError("p-median needs at least one new site (max count and budget)")
+    if p > len(cands):
+        raise InfeasibleError(f"p-median asks for {p} sites but there are {len(cands)} candidates")
+    if len(zips) * len(cands) > 40_000_000:
+        raise HinterlandError(
+            f"p-median over {len(zips):,} ZIP areas x {len(cands):,} candidates is too "
+            "large for the "
+            "dense solver; restrict with --state or raise --min-population"
+        )
+    _, minutes = a.travel.matrix(cands, zips)  # candidates x zips, zip rurality sets speed
+    dmat = minutes.T.copy()
+    delivering = existing[
+        existing["kind"].astype(str).isin(["delivery_station", "hybrid_hub", "retail_store"])
+    ]
+    if len(delivering):
+        near = a.travel.nearest(zips, delivering, k=1)["drive_min"].to_numpy()
+        np.minimum(dmat, near[:, None], out=dmat)
+    cmat = dmat * weight[:, None]
+    res = solve_pmedian(cmat, p, time_limit=spec.time_limit, threads=spec.threads)
+    chosen = res.open
+    # marginal order: greedy over the chosen set
+    order: list[int] = []
+    cur = (
+        np.full(len(zips), np.inf)
+        if not len(delivering)
+        else (dmat.min(axis=1) * 0 + near) * weight
+    )
+    vals = [float(cur.sum()) if np.isfinite(cur).all() else math.nan]
+    left = list(chosen)
+    while left:
+        best = min(left, key=lambda j: float(np.minimum(cur, cmat[:, j]).sum()))
+        left.remove(best)
+        order.append(int(best))
+        cur = np.minimum(cur, cmat[:, best])
+        vals.append(float(cur.sum()))
+    marginal = pd.DataFrame({"sites": np.arange(len(order) + 1), "objective": vals})
+    w_total = float(weight.sum())
+    extra = {
+        "weighted_mean_drive_min": res.certificate.objective / w_total if w_total > 0 else math.nan,
+        "solver_stats": res.stats,
+    }
+    return np.asarray(order, dtype=np.int64), marginal, res.certificate, extra
+
+
+def rurality_order() -> list[str]:
+    """Rurality classes densest first (for tables)."""
+    return list(RURALITY_CLASSES)

@@ -1,0 +1,176 @@
+"""Files a design run writes: sites (CSV, GeoJSON), per-ZIP table, marginal curve, map PNG.
+
+Every file is written atomically (a temporary file renamed on success), so an
+interrupted run leaves no half-written output.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hinterland.commands._common import atomic_path, write_table
+from hinterland.network.coverage import PROMISE_CLASSES
+
+__all__ = ["CLASS_COLOURS", "sites_geojson", "write_design_outputs", "write_map"]
+
+#: Map colour per promise class.
+CLASS_COLOURS: dict[str, str] = {
+    "same_day": "#1a9850",
+    "next_day": "#91cf60",
+    "two_day": "#fee08b",
+    "beyond": "#d73027",
+}
+
+
+def sites_geojson(sites: pd.DataFrame) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of Point features, other columns as properties."""
+    features = []
+    for rec in sites.to_dict(orient="records"):
+        props = {}
+        for k, v in rec.items():
+            if k in ("lat", "lon"):
+                continue
+            if isinstance(v, np.generic):
+                v = v.item()
+            if isinstance(v, float) and not np.isfinite(v):
+                v = None
+            props[k] = v
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [float(rec["lon"]), float(rec["lat"])],
+                },
+                "properties": props,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _state_rings(path: Path) -> list[np.ndarray]:
+    data = json.loads(path.read_text())
+    rings: list[np.ndarray] = []
+    for feat in data.get("features", []):
+        geom = feat.get("geometry") or {}
+        polys = geom.get("coordinates", [])
+        if geom.get("type") == "Polygon":
+            polys = [polys]
+        for poly in polys:
+            for ring in poly:
+                rings.append(np.asarray(ring, dtype=float))
+    return rings
+
+
+def write_map(
+    path: str | Path,
+    zips: pd.DataFrame,
+    zip_class: pd.Series,
+    sites: pd.DataFrame,
+    *,
+    states_geojson: Path | None = None,
+    title: str = "",
+) -> Path:
+    """Static map: ZIP-area centroids coloured by promise class, chosen sites, state outlines.
+
+    ``zips`` needs ``lat``, ``lon``; ``zip_class`` one class per row of ``zips``.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(10, 6.5), dpi=110)
+    lon = zips["lon"].to_numpy(float)
+    lat = zips["lat"].to_numpy(float)
+    pad = 1.0
+    xlim = (lon.min() - pad, lon.max() + pad)
+    ylim = (lat.min() - pad, lat.max() + pad)
+    if states_geojson is not None and Path(states_geojson).exists():
+        for ring in _state_rings(Path(states_geojson)):
+            if ring.ndim == 2 and ring.shape[0] > 2:
+                ax.plot(ring[:, 0], ring[:, 1], color="#888888", linewidth=0.5, zorder=1)
+    classes = np.asarray(zip_class.astype(str))
+    for cls in PROMISE_CLASSES:
+        m = classes == cls
+        if m.any():
+            ax.scatter(
+                lon[m],
+                lat[m],
+                s=3,
+                c=CLASS_COLOURS[cls],
+                label=f"{cls} ({m.sum():,})",
+                zorder=2,
+                linewidths=0,
+            )
+    if len(sites):
+        ax.scatter(
+            sites["lon"],
+            sites["lat"],
+            s=40,
+            marker="^",
+            c="#2c7bb6",
+            edgecolors="black",
+            linewidths=0.5,
+            label=f"new sites ({len(sites)})",
+            zorder=3,
+        )
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect(1.0 / np.cos(np.radians(float(np.mean(ylim)))))
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    ax.set_title(title)
+    ax.legend(loc="lower left", fontsize=8, markerscale=2)
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        fig.savefig(tmp, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return target
+
+
+def write_design_outputs(
+    out_dir: str | Path,
+    sites: pd.DataFrame,
+    zip_table: pd.DataFrame,
+    marginal: pd.DataFrame,
+    zips_geo: pd.DataFrame,
+    *,
+    states_geojson: Path | None = None,
+    title: str = "",
+    summary: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    """Write ``sites.csv``, ``sites.geojson``, ``zips.csv``, ``marginal.csv``, ``map.png``
+    (and ``summary.json`` when given) into ``out_dir``; returns name -> path."""
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "sites_csv": write_table(sites, folder / "sites.csv"),
+        "zips_csv": write_table(zip_table, folder / "zips.csv"),
+        "marginal_csv": write_table(marginal, folder / "marginal.csv"),
+    }
+    gj = folder / "sites.geojson"
+    with atomic_path(gj) as tmp:
+        tmp.write_text(json.dumps(sites_geojson(sites)))
+    paths["sites_geojson"] = gj
+    paths["map_png"] = write_map(
+        folder / "map.png",
+        zips_geo,
+        zip_table["class_after"],
+        sites,
+        states_geojson=states_geojson,
+        title=title,
+    )
+    if summary is not None:
+        from hinterland.commands._common import _jsonable
+
+        sj = folder / "summary.json"
+        with atomic_path(sj) as tmp:
+            tmp.write_text(json.dumps(_jsonable(summary), indent=2))
+        paths["summary_json"] = sj
+    return {k: str(v) for k, v in paths.items()}

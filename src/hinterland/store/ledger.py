@@ -1,0 +1,179 @@
+"""Persistent partner ledger and daily statements (idempotent per day).
+
+Tables (money in integer cents):
+
+* ``partner_parcels``: one row per parcel handed to a partner, unique by
+  (partner, parcel_id); columns of :data:`hinterland.carriers.settlement.LEDGER_COLUMNS`.
+* ``partner_statements``: one row per (partner, date): parcel count and sums.
+
+:func:`settle_day` replaces the day's lines of each partner in the batch by the
+batch (the day's parcel list is authoritative) and rebuilds those statements in
+one transaction, so running a day twice leaves exactly the same rows. A parcel
+already recorded for the same partner on another day is refused.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import BigInteger, Float, Integer, String, UniqueConstraint, delete, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hinterland.carriers.money import from_cents, to_cents
+from hinterland.carriers.settlement import (
+    LEDGER_COLUMNS,
+    MONEY_COLUMNS,
+    STATEMENT_COLUMNS,
+    parse_date,
+)
+from hinterland.errors import InputError
+from hinterland.store.db import Base, session_scope
+
+_CENTS = {c: c.replace("_usd", "_cents") for c in MONEY_COLUMNS}
+
+
+class PartnerParcel(Base):
+    """One parcel line of the partner ledger."""
+
+    __tablename__ = "partner_parcels"
+    __table_args__ = (UniqueConstraint("partner", "parcel_id", name="uq_partner_parcel"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    partner: Mapped[str] = mapped_column(String(64), index=True)
+    parcel_id: Mapped[str] = mapped_column(String(128))
+    date: Mapped[str] = mapped_column(String(10), index=True)
+    zip: Mapped[str] = mapped_column(String(5))
+    office_id: Mapped[str] = mapped_column(String(128))
+    weight_kg: Mapped[float] = mapped_column(Float)
+    service: Mapped[str] = mapped_column(String(32))
+    shipping_fee_cents: Mapped[int] = mapped_column(BigInteger)
+    fee_cents: Mapped[int] = mapped_column(BigInteger)
+    revenue_share_cents: Mapped[int] = mapped_column(BigInteger)
+    premises_fee_cents: Mapped[int] = mapped_column(BigInteger)
+    total_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class PartnerStatement(Base):
+    """A daily statement of one partner."""
+
+    __tablename__ = "partner_statements"
+
+    partner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    date: Mapped[str] = mapped_column(String(10), primary_key=True)
+    parcels: Mapped[int] = mapped_column(Integer)
+    shipping_fee_cents: Mapped[int] = mapped_column(BigInteger)
+    fee_cents: Mapped[int] = mapped_column(BigInteger)
+    revenue_share_cents: Mapped[int] = mapped_column(BigInteger)
+    premises_fee_cents: Mapped[int] = mapped_column(BigInteger)
+    total_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+def settle_day(engine: Engine, date: str, lines: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Record the day's ledger lines (if given) and (re)build the day's statements.
+
+    Parameters
+    ----------
+    engine
+        Database (see :func:`hinterland.store.db.make_engine`).
+    date
+        The day, ``YYYY-MM-DD``.
+    lines
+        Ledger lines from :func:`hinterland.carriers.settlement.ledger_lines`; those
+        whose ``date`` is ``date`` replace the stored lines of their partners for that
+        day. Lines of other days are refused. ``None``: only rebuild statements.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The day's statements (:data:`~hinterland.carriers.settlement.STATEMENT_COLUMNS`).
+
+    Raises
+    ------
+    InputError
+        A line of another day, or a parcel already recorded on another day.
+    """
+    day = parse_date(date, source="--date")
+    with session_scope(engine) as s:
+        if lines is not None and len(lines):
+            other = lines["date"].astype(str) != day
+            if other.any():
+                row = int(other.to_numpy().nonzero()[0][0]) + 1
+                raise InputError("ledger lines", f"line dated {lines['date'].iloc[row - 1]} "
+                                 f"while settling {day}", row=row, column="date")
+            partners = sorted(set(lines["partner"].astype(str)))
+            s.execute(delete(PartnerParcel).where(PartnerParcel.date == day,
+                                                  PartnerParcel.partner.in_(partners)))
+            clash = s.execute(
+                select(PartnerParcel.partner, PartnerParcel.parcel_id, PartnerParcel.date).where(
+                    PartnerParcel.partner.in_(partners),
+                    PartnerParcel.parcel_id.in_(lines["parcel_id"].astype(str).tolist()))
+            ).first()
+            if clash is not None:
+                raise InputError("ledger lines", f"parcel {clash.parcel_id!r} of {clash.partner} "
+                                 f"is already settled on {clash.date}", column="parcel_id")
+            s.add_all(
+                PartnerParcel(
+                    partner=str(r["partner"]), parcel_id=str(r["parcel_id"]), date=day,
+                    zip=str(r["zip"]), office_id=str(r["office_id"]),
+                    weight_kg=float(r["weight_kg"]), service=str(r["service"]),
+                    **{_CENTS[c]: to_cents(Decimal(r[c])) for c in MONEY_COLUMNS},
+                )
+                for r in lines[list(LEDGER_COLUMNS)].to_dict(orient="records")
+            )
+            s.flush()
+        s.execute(delete(PartnerStatement).where(PartnerStatement.date == day))
+        sums = s.execute(
+            select(
+                PartnerParcel.partner,
+                func.count(PartnerParcel.id),
+                *(func.sum(getattr(PartnerParcel, _CENTS[c])) for c in MONEY_COLUMNS),
+            ).where(PartnerParcel.date == day).group_by(PartnerParcel.partner)
+        ).all()
+        for summed in sums:
+            values = list(summed)
+            money = dict(zip((_CENTS[c] for c in MONEY_COLUMNS), values[2:], strict=True))
+            s.add(PartnerStatement(partner=str(values[0]), date=day, parcels=int(values[1]),
+                                   **{k: int(v) for k, v in money.items()}))
+    return statements(engine, day)
+
+
+def statements(engine: Engine, date: str | None = None) -> pd.DataFrame:
+    """Stored statements (of one day, or all), money as Decimal."""
+    with session_scope(engine) as s:
+        q = select(PartnerStatement).order_by(PartnerStatement.partner, PartnerStatement.date)
+        if date is not None:
+            q = q.where(PartnerStatement.date == parse_date(date, source="--date"))
+        rows = [
+            {"partner": r.partner, "date": r.date, "parcels": r.parcels,
+             **{c: from_cents(getattr(r, _CENTS[c])) for c in MONEY_COLUMNS}}
+            for r in s.scalars(q)
+        ]
+    return pd.DataFrame(rows, columns=list(STATEMENT_COLUMNS))
+
+
+def ledger(engine: Engine, date: str | None = None, partner: str | None = None) -> pd.DataFrame:
+    """Stored ledger lines, money as Decimal (:data:`LEDGER_COLUMNS`)."""
+    with session_scope(engine) as s:
+        q = select(PartnerParcel).order_by(PartnerParcel.partner, PartnerParcel.date,
+                                           PartnerParcel.parcel_id)
+        if date is not None:
+            q = q.where(PartnerParcel.date == parse_date(date, source="--date"))
+        if partner is not None:
+            q = q.where(PartnerParcel.partner == partner)
+        rows = [
+            {"partner": r.partner, "parcel_id": r.parcel_id, "date": r.date, "zip": r.zip,
+             "office_id": r.office_id, "weight_kg": r.weight_kg, "service": r.service,
+             **{c: from_cents(getattr(r, _CENTS[c])) for c in MONEY_COLUMNS}}
+            for r in s.scalars(q)
+        ]
+    return pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
+
+
+def count_lines(engine: Engine) -> int:
+    """Number of ledger lines stored (all partners, all days)."""
+    with session_scope(engine) as s:
+        return int(s.execute(select(func.count(PartnerParcel.id))).scalar_one())
+
+

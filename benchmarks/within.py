@@ -39,7 +39,9 @@ def random_sites(n: int, seed: int) -> pd.DataFrame:
 def balltree_pairs(zips: pd.DataFrame, sites: pd.DataFrame, gc_radius_km: np.ndarray) -> int:
     """Pairs found by sklearn's haversine BallTree (the peer)."""
     tree = BallTree(np.radians(sites[["lat", "lon"]].to_numpy()), metric="haversine")
-    hits = tree.query_radius(np.radians(zips[["lat", "lon"]].to_numpy()), gc_radius_km / EARTH_RADIUS_KM)
+    hits = tree.query_radius(
+        np.radians(zips[["lat", "lon"]].to_numpy()), gc_radius_km / EARTH_RADIUS_KM
+    )
     return int(sum(len(h) for h in hits))
 
 
@@ -66,7 +68,9 @@ def main() -> None:
                 else:
                     pairs = balltree_pairs(zips, sites, gc_radius)
                 times.append(time.perf_counter() - t)
-            print(f"{n},{args.radius_km:g},{method},{pairs},{statistics.median(times):.3f},{args.repeat}")
+            print(
+                f"{n},{args.radius_km:g},{method},{pairs},{statistics.median(times):.3f},{args.repeat}"
+            )
             sys.stdout.flush()
 
 

@@ -43,3 +43,12 @@ def test_unparseable(tmp_path):
     p.write_text("name = \n")
     with pytest.raises(InputError, match="cannot read scenario"):
         load_scenario(p)
+
+
+def test_demand_section(tmp_path):
+    p = tmp_path / "s.toml"
+    p.write_text("[demand]\nmarket_share = 0.1\n")
+    assert load_scenario(p).demand_rates().market_share == 0.1
+    p.write_text("[demand]\nmarket_shares = 0.1\n")
+    with pytest.raises(InputError, match="unknown demand settings"):
+        load_scenario(p)

@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "facilities",
     "promise",
     "route",
+    "forecast",
     "demo",
 )
 

@@ -22,7 +22,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hinterland.data.rurality import RURALITY_CLASSES
-from hinterland.errors import InputError
+from hinterland.demand.rates import DemandRates
+from hinterland.errors import HinterlandError, InputError
 from hinterland.geo.travel import DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH, TravelModel
 
 
@@ -62,11 +63,20 @@ class TravelSettings(_Strict):
 
 
 class Scenario(_Strict):
-    """A whole scenario: name, seed and one section per stage."""
+    """A whole scenario: name, seed and one section per stage.
+
+    ``demand`` holds overrides of :class:`hinterland.demand.rates.DemandRates`
+    (its docstring documents every default and its source).
+    """
 
     name: str = "default"
     seed: int = 0
     travel: TravelSettings = Field(default_factory=lambda: TravelSettings())
+    demand: dict[str, Any] = Field(default_factory=dict)
+
+    def demand_rates(self) -> DemandRates:
+        """The demand rates: documented defaults with this scenario's overrides."""
+        return DemandRates.from_mapping(self.demand)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -83,8 +93,13 @@ def load_scenario(path: str | Path) -> Scenario:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise InputError(str(src), f"cannot read scenario: {exc}") from exc
     try:
-        return Scenario.model_validate(raw)
+        scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
         raise InputError(str(src), first["msg"], column=key) from exc
+    try:
+        scenario.demand_rates()
+    except (HinterlandError, TypeError, ValueError) as exc:
+        raise InputError(str(src), str(exc), column="demand") from exc
+    return scenario

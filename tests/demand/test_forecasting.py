@@ -68,7 +68,7 @@ def test_backtest_never_shows_the_future() -> None:
                 assert pois[c]["Naive"].max() == 1e6
 
 
-def test_selection_ignores_values_after_the_panel() -> None:
+def test_selection_validates_inside_the_training_periods() -> None:
     panel = _panel(40, 30, seed=3)
     a = select_and_forecast(panel, 4, models=["TSB", "HistoricAverage", "Naive"])
     assert max(a.cutoffs) + 4 <= panel.shape[1]

@@ -113,3 +113,29 @@ def test_beats_top_n_by_popularity_with_regional_affinity() -> None:
     ours, top_n = served(plan), served(base)
     print(f"ours {ours:.2f} top-N {top_n:.2f} served/day")
     assert ours > 1.05 * top_n, (ours, top_n)
+
+
+def test_milp_matches_brute_force_on_a_tiny_hub() -> None:
+    import itertools
+
+    from hinterland.inventory.assortment import _options
+
+    rng = np.random.default_rng(7)
+    n = 7
+    items = pd.DataFrame({"item": np.arange(n), "cube_l": rng.uniform(1, 6, n)})
+    demand = pd.DataFrame(
+        {"hub": "T", "item": np.arange(n), "units_per_day": rng.gamma(1.0, 2.0, n), "vmr": 1.0}
+    )
+    hubs = pd.DataFrame({"hub": ["T"], "slots": [4], "cube_l": [60.0]})
+    policy = StockPolicy()
+    _, _, certs = plan_assortment(demand, items, hubs, policy=policy, mip_gap=1e-9)
+    d = demand.merge(items, on="item").assign(orders_per_day=lambda x: x["units_per_day"])
+    opts = _options(d, policy)
+    choices = [[None, *opts.index[opts["row"] == r]] for r in sorted(opts["row"].unique())]
+    best = 0.0
+    for combo in itertools.product(*choices):
+        picked = [c for c in combo if c is not None]
+        if len(picked) > 4 or opts.loc[picked, "cube_used"].sum() > 60.0:
+            continue
+        best = max(best, float(opts.loc[picked, "value"].sum()))
+    assert certs["T"].objective == pytest.approx(best, rel=1e-9)

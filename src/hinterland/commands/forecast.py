@@ -73,18 +73,9 @@ def _dask_client(workers: int, scheduler: str | None) -> Iterator[Any]:
     if not workers and not scheduler:
         yield None
         return
-    from dask.distributed import Client, LocalCluster
+    from hinterland.scale import dask_client
 
-    if scheduler:
-        with Client(scheduler) as client:
-            yield client
-        return
-    with (
-        LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with dask_client(scheduler, workers=workers or None) as client:
         yield client
 
 

@@ -19,6 +19,7 @@ The time budget is shared: ``(1 - repair_share)`` of it for the sector waves
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from hinterland.routing.solve import (
     raw_routes_from_solution,
     solution_from_raw,
 )
+from hinterland.scale import dask_client
 
 #: Target stops per sector when choosing the number of sectors.
 STOPS_PER_SECTOR = 1000
@@ -101,20 +103,6 @@ def solve_part(sub: RoutingProblem, seconds: float, seed: int) -> list[RawRoute]
     return raw_routes_from_solution(sub, data, res.solution)
 
 
-def _client(scheduler: str | None, local: bool, workers: int) -> tuple[Any, Any]:
-    """A Dask client (and the cluster we own, if any)."""
-    from dask.distributed import Client, LocalCluster
-
-    if scheduler:
-        return Client(scheduler), None
-    if not local:
-        return None, None
-    cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
-    )
-    return Client(cluster), cluster
-
-
 def plan_routes_decomposed(
     problem: RoutingProblem,
     *,
@@ -163,12 +151,9 @@ def plan_routes_decomposed(
     """
     t0 = time.perf_counter()
     say = progress or (lambda phase, frac: None)
-    own_cluster = None
-    own_client = None
-    if client is None:
-        own_client, own_cluster = _client(scheduler, local_cluster, workers)
-        client = own_client
-    try:
+    with contextlib.ExitStack() as owned:
+        if client is None and (scheduler or local_cluster):
+            client = owned.enter_context(dask_client(scheduler, workers=workers))
         if client is not None:
             info = client.scheduler_info()
             n_workers = max(1, sum(w.get("nthreads", 1) for w in info["workers"].values()))
@@ -231,8 +216,3 @@ def plan_routes_decomposed(
                 "iterations": res.iterations,
             },
         )
-    finally:
-        if own_client is not None:
-            own_client.close()
-        if own_cluster is not None:
-            own_cluster.close()

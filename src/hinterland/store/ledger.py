@@ -10,6 +10,17 @@ Tables (money in integer cents):
 batch (the day's parcel list is authoritative) and rebuilds those statements in
 one transaction, so running a day twice leaves exactly the same rows. A parcel
 already recorded for the same partner on another day is refused.
+
+The ledger behaves the same on SQLite and PostgreSQL (``tests/store`` runs on both):
+
+* Settlements are serialised: on PostgreSQL each :func:`settle_day` transaction first
+  takes a transaction-scoped advisory lock (:data:`LOCK_KEY`); SQLite's single writer
+  lock does the same. Concurrent runs (the same day twice, other partners or days) end
+  exactly as if run one after another instead of failing on a unique key.
+* Values too long for their column are refused with :class:`InputError` (PostgreSQL
+  would raise a driver error, SQLite would store them).
+* Rows come back in code-point order (as :func:`~hinterland.carriers.settlement.
+  daily_statements` orders them), whatever the server's collation.
 """
 
 from __future__ import annotations
@@ -17,7 +28,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import BigInteger, Float, Integer, String, UniqueConstraint, delete, func, select
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    Integer,
+    String,
+    UniqueConstraint,
+    delete,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,6 +53,8 @@ from hinterland.errors import InputError
 from hinterland.store.db import Base, session_scope
 
 _CENTS = {c: c.replace("_usd", "_cents") for c in MONEY_COLUMNS}
+#: PostgreSQL advisory lock key held by every :func:`settle_day` transaction.
+LOCK_KEY = 0x68696E7465726C64  # "hinterld"
 
 
 class PartnerParcel(Base):
@@ -92,16 +115,16 @@ def settle_day(engine: Engine, date: str, lines: pd.DataFrame | None = None) -> 
     Raises
     ------
     InputError
-        A line of another day, or a parcel already recorded on another day.
+        A line of another day, a parcel listed twice, a value longer than its column
+        allows, or a parcel already recorded on another day.
     """
     day = parse_date(date, source="--date")
+    if lines is not None and len(lines):
+        _check_lines(lines, day)
     with session_scope(engine) as s:
+        if engine.dialect.name == "postgresql":
+            s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
         if lines is not None and len(lines):
-            other = lines["date"].astype(str) != day
-            if other.any():
-                row = int(other.to_numpy().nonzero()[0][0]) + 1
-                raise InputError("ledger lines", f"line dated {lines['date'].iloc[row - 1]} "
-                                 f"while settling {day}", row=row, column="date")
             partners = sorted(set(lines["partner"].astype(str)))
             s.execute(delete(PartnerParcel).where(PartnerParcel.date == day,
                                                   PartnerParcel.partner.in_(partners)))
@@ -139,6 +162,32 @@ def settle_day(engine: Engine, date: str, lines: pd.DataFrame | None = None) -> 
     return statements(engine, day)
 
 
+def _check_lines(lines: pd.DataFrame, day: str) -> None:
+    """Refuse lines of another day, repeated parcels and values too long for their column."""
+    other = lines["date"].astype(str) != day
+    if other.any():
+        row = int(other.to_numpy().nonzero()[0][0]) + 1
+        raise InputError("ledger lines", f"line dated {lines['date'].iloc[row - 1]} "
+                         f"while settling {day}", row=row, column="date")
+    twice = pd.DataFrame({"partner": lines["partner"].astype(str),
+                          "parcel_id": lines["parcel_id"].astype(str)}).duplicated()
+    if twice.any():
+        row = int(twice.to_numpy().nonzero()[0][0]) + 1
+        raise InputError("ledger lines", f"parcel {lines['parcel_id'].iloc[row - 1]!r} of "
+                         f"{lines['partner'].iloc[row - 1]} appears twice", row=row,
+                         column="parcel_id")
+    for column in ("partner", "parcel_id", "zip", "office_id", "service"):
+        kind = PartnerParcel.__table__.c[column].type
+        limit = kind.length if isinstance(kind, String) else None
+        if limit is None:
+            continue
+        too_long = lines[column].astype(str).str.len() > limit
+        if too_long.any():
+            row = int(too_long.to_numpy().nonzero()[0][0]) + 1
+            raise InputError("ledger lines", f"{column} is longer than {limit} characters",
+                             row=row, column=column)
+
+
 def statements(engine: Engine, date: str | None = None) -> pd.DataFrame:
     """Stored statements (of one day, or all), money as Decimal."""
     with session_scope(engine) as s:
@@ -150,7 +199,8 @@ def statements(engine: Engine, date: str | None = None) -> pd.DataFrame:
              **{c: from_cents(getattr(r, _CENTS[c])) for c in MONEY_COLUMNS}}
             for r in s.scalars(q)
         ]
-    return pd.DataFrame(rows, columns=list(STATEMENT_COLUMNS))
+    # Sort here, not in SQL: the server's collation may not be code-point order.
+    return _ordered(pd.DataFrame(rows, columns=list(STATEMENT_COLUMNS)), ["partner", "date"])
 
 
 def ledger(engine: Engine, date: str | None = None, partner: str | None = None) -> pd.DataFrame:
@@ -168,7 +218,13 @@ def ledger(engine: Engine, date: str | None = None, partner: str | None = None) 
              **{c: from_cents(getattr(r, _CENTS[c])) for c in MONEY_COLUMNS}}
             for r in s.scalars(q)
         ]
-    return pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
+    return _ordered(pd.DataFrame(rows, columns=list(LEDGER_COLUMNS)),
+                    ["partner", "date", "parcel_id"])
+
+
+def _ordered(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``table`` sorted by ``by`` in code-point order (Python's), index reset."""
+    return table.sort_values(by, kind="stable").reset_index(drop=True)
 
 
 def count_lines(engine: Engine) -> int:

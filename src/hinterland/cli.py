@@ -23,6 +23,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "data",
     "zips",
     "facilities",
+    "coverage",
+    "design",
     "promise",
     "route",
     "forecast",

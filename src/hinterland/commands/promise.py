@@ -95,7 +95,7 @@ def register(app: typer.Typer) -> None:
                 engine = PromiseEngine(load_facilities(facilities), zip_areas(),
                                        partner_service=service)
             elif service is not None:
-                from hinterland.promise.network import default_facilities
+                from hinterland.network.default_network import default_facilities
 
                 engine = PromiseEngine(default_facilities(), zip_areas(), partner_service=service)
             else:

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hinterland.data.region import select_zip_areas
 from hinterland.data.rurality import RURALITY_CLASSES
 from hinterland.errors import HinterlandError
 from hinterland.geo import TravelModel
@@ -61,16 +62,7 @@ def filter_states(zips: pd.DataFrame, states: list[str] | None) -> pd.DataFrame:
     HinterlandError
         When a code is not a state present in the table.
     """
-    if not states:
-        return zips
-    codes = [s.strip().upper() for s in states]
-    known = set(zips["state"].astype(str).unique())
-    bad = [c for c in codes if c not in known]
-    if bad:
-        raise HinterlandError(
-            f"unknown state code(s): {', '.join(bad)}; use 2-letter codes such as MT, WY, ND"
-        )
-    return zips[zips["state"].isin(codes)].reset_index(drop=True)
+    return select_zip_areas(zips, states).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- reach

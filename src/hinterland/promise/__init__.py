@@ -1,7 +1,7 @@
 """Delivery promise: feasible options per order (time, cost, CO2) and the chosen one.
 
 See :mod:`hinterland.promise.engine` for modes, tiers, policies and reason codes,
-and :mod:`hinterland.promise.network` for the default national network.
+and :mod:`hinterland.network.default_network` for the default national network.
 """
 
 from hinterland.promise.engine import (

@@ -826,14 +826,16 @@ class PromiseEngine:
                     out[cond] = code
             return np.where(base != 0, base, out)
 
-        # hub_van: first wave whose cut-off (wave - pick) is not before the order.
+        # hub_van: first wave whose cut-off (wave - pick) is not before the order; after the
+        # last cut-off the stock is still local, so the parcel rides tomorrow's first wave.
         wi = np.searchsorted(self._waves - cfg.hub_pick_min, t, side="left")
         after = wi >= len(self._waves)
-        wave = self._waves[np.minimum(wi, len(self._waves) - 1)]
-        p = wave + d.hub_after_wave[r]
+        day = np.where(after, 1440.0, 0.0)
+        wave = np.where(after, self._waves[0], self._waves[np.minimum(wi, len(self._waves) - 1)])
+        p = day + wave + d.hub_after_wave[r]
         reason[HUB_VAN] = first_failing(d.hub_reason[r], [
             (van_heavy, Reason.TOO_HEAVY), (no_hub_stock, Reason.NOT_IN_STOCK),
-            (after, Reason.AFTER_CUTOFF), (p > van.shift_end_min, Reason.TOO_FAR)])
+            (p - day > van.shift_end_min, Reason.TOO_FAR)])
         prom[HUB_VAN] = p
         cost[HUB_VAN] = d.hub_cost[r]
         co2[HUB_VAN] = d.hub_co2[r]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from functools import cache
 
 from hinterland.data import zip_areas
+from hinterland.network.default_network import default_facilities
 from hinterland.promise.engine import PromiseEngine
-from hinterland.promise.network import default_facilities
 
 
 @cache
 def default_engine() -> PromiseEngine:
-    """Engine over :func:`~hinterland.promise.network.default_facilities` and all ZIP areas."""
+    """Engine over the default national network and all ZIP areas."""
     return PromiseEngine(default_facilities(), zip_areas())

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hinterland.demand.points import scatter_points
 from hinterland.errors import InputError
 from hinterland.routing.problem import Station
 
@@ -80,13 +81,7 @@ def station_day(
     )
     w = z["population"].to_numpy(float)
     pick = rng.choice(len(z), size=n_stops, p=w / w.sum())
-    radius_km = np.sqrt(np.maximum(z["land_km2"].to_numpy(float), 1.0) / np.pi)[pick]
-    dist = radius_km * rng.random(n_stops) ** 1.5
-    ang = rng.random(n_stops) * 2 * np.pi
-    lat0 = z["lat"].to_numpy(float)[pick]
-    lon0 = z["lon"].to_numpy(float)[pick]
-    lat = lat0 + dist * np.cos(ang) / 111.2
-    lon = lon0 + dist * np.sin(ang) / (111.2 * np.cos(np.radians(lat0)))
+    lat, lon = scatter_points(z, pick, rng)
     parcels = 1 + rng.poisson(0.35, n_stops)
     cube = np.array([rng.lognormal(np.log(12.0), 0.6, k).sum() for k in parcels]).round(1)
     business = rng.random(n_stops) < 0.04

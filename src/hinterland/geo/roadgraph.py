@@ -27,6 +27,7 @@ from scipy.spatial import cKDTree
 
 from hinterland.errors import HinterlandError, InputError
 from hinterland.geo.distance import chord_to_km, haversine_km, unit_vectors
+from hinterland.geo.travel import empty_pairs, pairs_frame
 
 #: Default speed (km/h) by OSM highway class where ``maxspeed`` is not tagged.
 DEFAULT_HIGHWAY_SPEED_KMH: dict[str, float] = {
@@ -211,9 +212,7 @@ class RoadGraph:
         if (radius_km is None) == (radius_min is None):
             raise HinterlandError("give exactly one of radius_km or radius_min")
         if len(points) == 0 or len(centres) == 0:
-            return pd.DataFrame(
-                {c: [] for c in ("point", "centre", "gc_km", "road_km", "drive_min")}
-            )
+            return empty_pairs()
         km, minutes = self.matrix(centres, points)
         if radius_km is not None:
             centre, point = np.nonzero(km <= radius_km)
@@ -227,15 +226,7 @@ class RoadGraph:
             centres["lat"].to_numpy()[centre],
             centres["lon"].to_numpy()[centre],
         )
-        return pd.DataFrame(
-            {
-                "point": point.astype(np.int64),
-                "centre": centre.astype(np.int64),
-                "gc_km": gc,
-                "road_km": km[centre, point],
-                "drive_min": minutes[centre, point],
-            }
-        )
+        return pairs_frame(point, centre, gc, km[centre, point], minutes[centre, point])
 
     def nearest(self, points: pd.DataFrame, centres: pd.DataFrame, k: int = 1) -> pd.DataFrame:
         """The ``k`` centres with the shortest drive time (centre to point) of each point."""
@@ -251,12 +242,4 @@ class RoadGraph:
             centres["lat"].to_numpy()[centre],
             centres["lon"].to_numpy()[centre],
         )
-        return pd.DataFrame(
-            {
-                "point": point,
-                "centre": centre,
-                "gc_km": gc,
-                "road_km": km[point, centre],
-                "drive_min": minutes[point, centre],
-            }
-        )
+        return pairs_frame(point, centre, gc, km[point, centre], minutes[point, centre])

@@ -206,10 +206,10 @@ class TravelModel:
                 raise HinterlandError("radius_min must be >= 0")
             gc_radius = np.maximum(radius_min - self.access_min, -1.0) / 60.0 * speed / circ
         if len(points) == 0 or len(centres) == 0:
-            return _empty_pairs()
+            return empty_pairs()
         valid = gc_radius >= 0
         if not valid.any():
-            return _empty_pairs()
+            return empty_pairs()
         # One C-level sweep at the largest radius, then an exact per-point filter.
         chord_max = float(km_to_chord(gc_radius[valid].max())) * (1 + 1e-9) + 1e-12
         point_tree = cKDTree(unit_vectors(points["lat"].to_numpy(), points["lon"].to_numpy()))
@@ -223,15 +223,7 @@ class TravelModel:
         order = np.argsort(point, kind="stable")
         point, centre, gc = point[order], centre[order], gc[order]
         road = gc * circ[point]
-        return pd.DataFrame(
-            {
-                "point": point,
-                "centre": centre,
-                "gc_km": gc,
-                "road_km": road,
-                "drive_min": self.access_min + road / speed[point] * 60.0,
-            }
-        )
+        return pairs_frame(point, centre, gc, road, self.access_min + road / speed[point] * 60.0)
 
     def nearest(self, points: pd.DataFrame, centres: pd.DataFrame, k: int = 1) -> pd.DataFrame:
         """The ``k`` nearest centres (great-circle) of every point, with road km and minutes.
@@ -243,7 +235,7 @@ class TravelModel:
             are fewer centres), nearest first.
         """
         if len(points) == 0 or len(centres) == 0:
-            return _empty_pairs()
+            return empty_pairs()
         k = min(k, len(centres))
         tree = cKDTree(unit_vectors(centres["lat"].to_numpy(), centres["lon"].to_numpy()))
         chord, idx = tree.query(
@@ -255,24 +247,30 @@ class TravelModel:
         point = np.repeat(np.arange(len(points), dtype=np.int64), k)
         gc = chord_to_km(chord.ravel())
         road = gc * circ[point]
-        return pd.DataFrame(
-            {
-                "point": point,
-                "centre": idx.ravel().astype(np.int64),
-                "gc_km": gc,
-                "road_km": road,
-                "drive_min": self.access_min + road / speed[point] * 60.0,
-            }
-        )
+        centre = idx.ravel().astype(np.int64)
+        return pairs_frame(point, centre, gc, road, self.access_min + road / speed[point] * 60.0)
 
 
-def _empty_pairs() -> pd.DataFrame:
+def pairs_frame(
+    point: NDArray[np.int64],
+    centre: NDArray[np.int64],
+    gc_km: NDArray[np.float64],
+    road_km: NDArray[np.float64],
+    drive_min: NDArray[np.float64],
+) -> pd.DataFrame:
+    """The (point, centre) pairs table every backend's ``within``/``nearest`` returns."""
     return pd.DataFrame(
         {
-            "point": np.empty(0, np.int64),
-            "centre": np.empty(0, np.int64),
-            "gc_km": np.empty(0),
-            "road_km": np.empty(0),
-            "drive_min": np.empty(0),
+            "point": np.asarray(point, dtype=np.int64),
+            "centre": np.asarray(centre, dtype=np.int64),
+            "gc_km": np.asarray(gc_km, dtype=float),
+            "road_km": np.asarray(road_km, dtype=float),
+            "drive_min": np.asarray(drive_min, dtype=float),
         }
     )
+
+
+def empty_pairs() -> pd.DataFrame:
+    """An empty pairs table with the right columns and dtypes."""
+    empty = np.empty(0)
+    return pairs_frame(empty.astype(np.int64), empty.astype(np.int64), empty, empty, empty)

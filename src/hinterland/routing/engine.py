@@ -119,15 +119,7 @@ def solve_data(
         with ProcessPoolExecutor(max_workers=len(seeds), mp_context=ctx) as pool:
             futs = [pool.submit(_one, data, seconds, s, initial_solution) for s in seeds]
             outs = [f.result() for f in futs]
-    best = min(outs, key=lambda o: (not o[0].is_feasible(), o[1]))
-    return EngineResult(
-        solution=best[0],
-        cost=best[1],
-        feasible=bool(best[0].is_feasible()),
-        seconds=time.perf_counter() - t0,
-        iterations=sum(o[2] for o in outs),
-        seeds=seeds,
-    )
+    return _best(outs, seeds, t0)
 
 
 def _sub_data(data: Any, clients: np.ndarray, counts: list[int]) -> Any:
@@ -260,15 +252,7 @@ def solve_data_sectors(
         seeds = tuple(seed + 104729 * (j + 1) for j in range(workers))
         futs2 = [pool.submit(_one, data, left, s, init) for s in seeds]
         outs = [f.result() for f in futs2]
-    best = min(outs, key=lambda o: (not o[0].is_feasible(), o[1]))
-    return EngineResult(
-        solution=best[0],
-        cost=best[1],
-        feasible=bool(best[0].is_feasible()),
-        seconds=time.perf_counter() - t0,
-        iterations=sum(o[2] for o in outs),
-        seeds=seeds,
-    )
+    return _best(outs, seeds, t0)
 
 
 def sweep_solution(data: Any) -> Any:
@@ -345,3 +329,16 @@ def sweep_solution(data: Any) -> Any:
         acts = [pyvrp.Activity(pyvrp.ActivityType.CLIENT, m) for m in seq]
         routes.append(pyvrp.Route(data, acts, t))
     return pyvrp.Solution(data, routes)
+
+
+def _best(outs: list[Any], seeds: tuple[int, ...], t0: float) -> EngineResult:
+    """The best search outcome (feasible first, then cheapest), with totals of all searches."""
+    best = min(outs, key=lambda o: (not o[0].is_feasible(), o[1]))
+    return EngineResult(
+        solution=best[0],
+        cost=best[1],
+        feasible=bool(best[0].is_feasible()),
+        seconds=time.perf_counter() - t0,
+        iterations=sum(o[2] for o in outs),
+        seeds=seeds,
+    )

@@ -3,12 +3,12 @@
 Usage::
 
     python benchmarks/cvrp.py DIR --secs-per-100 S [--only NAME,...]
-        [--solvers hinterland,pyvrp,ortools,vroom] > results.csv
+        [--solvers hinterland,pyvrp,ortools,vroom] [--secs T] [--no-header] > results.csv
 
 Reads every ``.vrp`` with its ``.sol`` in ``DIR``; each solver gets
-``S * customers / 100`` seconds, runs in its own subprocess with a hard timeout
-(``1.5 x budget + 60 s``) and its routes are re-checked and priced by
-``_vrp_peers.check_routes``. Prints CSV on stdout with header
+``S * customers / 100`` seconds (``T`` seconds per instance with ``--secs``), runs
+in its own subprocess with a hard timeout (``1.5 x budget + 60 s``) and its routes
+are re-checked and priced by ``_vrp_peers.check_routes``. Prints CSV on stdout with header
 ``instance,n,bks,solver,cost,gap_pct,seconds,feasible``; progress goes to stderr.
 """
 
@@ -28,12 +28,21 @@ HEADER = ["instance", "n", "bks", "solver", "cost", "gap_pct", "seconds", "feasi
 
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print CSV."""
-    args = parse_common(argv, "--secs-per-100")
+    import argparse
+
+    extra = argparse.ArgumentParser(add_help=False)
+    extra.add_argument("--secs", type=float, default=None)
+    extra.add_argument("--no-header", action="store_true")
+    opts, rest = extra.parse_known_args(argv)
+    if opts.secs is not None and "--secs-per-100" not in rest:
+        rest += ["--secs-per-100", "0"]
+    args = parse_common(rest, "--secs-per-100")
     files = sorted(args.dir.glob("*.vrp"))
     if args.only:
         files = [f for f in files if f.stem in args.only]
     w = csv.writer(sys.stdout)
-    w.writerow(HEADER)
+    if not opts.no_header:
+        w.writerow(HEADER)
     for f in files:
         sol = f.with_suffix(".sol")
         if not sol.exists():
@@ -43,7 +52,7 @@ def main(argv: list[str] | None = None) -> None:
         with f.open() as fh:
             dim = next(int(ln.split(":")[1]) for ln in fh if ln.startswith("DIMENSION"))
         n = dim - 1
-        secs = args.budget * n / 100.0
+        secs = opts.secs if opts.secs is not None else args.budget * n / 100.0
         for solver in args.solvers:
             out = run_isolated("cvrp", f, solver, secs, 1.5 * secs + 60, args.seed)
             cost = out["cost"] if out["feasible"] else math.nan

@@ -155,6 +155,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--hubs-per-block", type=int, default=10)
     ap.add_argument("--modes", default="single,dask1,dask2")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--scheduler", default=None, help="Dask scheduler (default: LocalCluster).")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
     n_hubs = max(1, args.series // args.items)
@@ -171,15 +172,10 @@ def main(argv: list[str] | None = None) -> None:
             res = [run_block(b, *job, s) for b, s in zip(blocks, seeds, strict=True)]
             workers = 1
         elif mode.startswith("dask"):
-            from dask.distributed import Client, LocalCluster
+            from hinterland.scale import dask_client
 
             workers = int(mode[4:])
-            with (
-                LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-                ) as cluster,
-                Client(cluster) as client,
-            ):
+            with dask_client(args.scheduler, workers=workers) as client:
                 t0 = time.perf_counter()  # cluster start-up excluded, stated in docs
                 futs = [
                     client.submit(run_block, b, *job, s, pure=False)

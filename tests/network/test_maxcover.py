@@ -99,3 +99,24 @@ def test_recount_catches_a_wrong_claim() -> None:
     assert check_coverage(w, rows, cols, np.array([0]), claimed=3.0)["ok"]
     assert not check_coverage(w, rows, cols, np.array([0]), claimed=7.0)["ok"]
     assert not check_coverage(w, rows, cols, np.array([0, 1]), claimed=7.0, max_count=1)["ok"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fixing_and_shrinking_path_matches_exhaustive(seed: int) -> None:
+    # large enough that the LP bound is fractional, so the solve goes through
+    # Lagrangian fixing, the second shrink and the final MILP
+    w, rows, cols, m, _ = _instance(200 + seed, n=70, m=14, density=0.22)
+    res = solve_max_coverage(w, rows, cols, m, max_count=4, time_limit=20, mip_gap=0.0)
+    assert res.certificate.objective == pytest.approx(_brute(w, rows, cols, m, 4))
+    assert res.certificate.proven_optimal and res.certificate.verified
+
+
+def test_dominated_incumbent_sites_map_to_a_kept_dominator() -> None:
+    import scipy.sparse as sp
+
+    from hinterland.network.maxcover import _to_dominators
+
+    # column 0 covers rows {0,1}; column 2 covers {0,1,2}; column 1 covers {3}; column 3 none
+    a = sp.csr_matrix(np.array([[1, 0, 1, 0], [1, 0, 1, 0], [0, 0, 1, 0], [0, 1, 0, 0]]))
+    out = _to_dominators(a, np.array([0, 1, 3]), kept=np.array([1, 2]))
+    assert out.tolist() == [1, 2]

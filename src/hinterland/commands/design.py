@@ -81,7 +81,10 @@ def register(app: typer.Typer) -> None:
         max_count: Annotated[int, typer.Option("--max-count", help="Most new sites.")] = 10,
         capacity: Annotated[
             float | None,
-            typer.Option("--capacity-per-day", help="Parcels/day per new site (flag)."),
+            typer.Option(
+                "--capacity-per-day",
+                help="Parcels/day per new site: a constraint of the coverage model.",
+            ),
         ] = None,
         years: Annotated[
             float, typer.Option("--years", help="Cost horizon: capital + years x yearly.")

@@ -9,7 +9,11 @@ for one of two objectives:
   sites already give. A candidate covers a ZIP area when the promise it would give
   (:func:`hinterland.network.coverage.site_promise_days`) is at least the target and
   the area is within van reach. Solved by :func:`hinterland.network.maxcover.solve_max_coverage`
-  (reductions, greedy + swap, LP/Lagrangian bound, HiGHS MILP).
+  (reductions, greedy + swap, LP/Lagrangian bound, HiGHS MILP). With a capacity per
+  site (``DesignSpec.capacity_per_day``) the model is the capacitated version, solved
+  by :func:`hinterland.network.capacitated.solve_capacitated_coverage`: each new site
+  serves at most that many parcels a day, an area's parcels may be split between the
+  new sites covering it or left partly unserved, and coverage counts served shares.
 * ``"pmedian"``: minimise demand-weighted drive minutes from each ZIP area to its
   nearest site (existing or new) with exactly ``max_count`` new sites, solved to
   proven optimality by :func:`hinterland.network.pmedian.solve_pmedian`.
@@ -33,6 +37,7 @@ import scipy.sparse as sp
 from hinterland.certificate import Certificate
 from hinterland.data.rurality import RURALITY_CLASSES
 from hinterland.errors import HinterlandError, InfeasibleError
+from hinterland.network.capacitated import CapacitatedResult, solve_capacitated_coverage
 from hinterland.network.coverage import (
     PROMISE_CLASSES,
     PromiseAssumptions,
@@ -119,9 +124,13 @@ class DesignSpec:
     budget_usd
         Total cost allowed (``None``: no budget).
     capacity_per_day
-        Parcels per day one new site can serve (``None``: unlimited). Checked after
-        the solve against the parcels of the areas each chosen site serves best;
-        sites over it are flagged in ``DesignResult.sites['over_capacity']``.
+        Parcels per day one new site can serve (``None``: unlimited). A constraint of
+        the coverage model (capacitated maximal coverage): the parcels of ZIP areas
+        newly brought to the target class are assigned to chosen sites within this
+        capacity, an area may be split between sites or left partly unserved, and
+        only served shares count (``DesignResult.zips['covered_share']``). Areas the
+        existing sites already cover stay covered (existing capacity is not
+        modelled). Coverage objective only; p-median with a capacity is an error.
     """
 
     objective: str = "coverage"
@@ -154,6 +163,13 @@ class DesignSpec:
             raise HinterlandError("max_count must be >= 0")
         if self.budget_usd is not None and self.budget_usd < 0:
             raise HinterlandError("budget must be >= 0")
+        if self.capacity_per_day is not None:
+            if not self.capacity_per_day >= 0:
+                raise HinterlandError("capacity_per_day must be >= 0")
+            if self.objective != "coverage":
+                raise HinterlandError(
+                    "capacity_per_day is supported for the coverage objective only"
+                )
 
 
 @dataclass(frozen=True)
@@ -165,11 +181,16 @@ class DesignResult:
     sites
         Chosen candidates in marginal order: ``rank``, ``id``, ``kind``, ``lat``,
         ``lon``, ``cost_usd``, ``upgrade_of``, ``zip_areas_served`` /
-        ``population_served`` / ``parcels_per_day`` (areas whose best site it is),
-        ``over_capacity`` (bool).
+        ``population_served`` / ``parcels_per_day`` (without capacity: areas whose
+        best site it is; with ``capacity_per_day``: areas, population and parcels the
+        model assigns to it, shares counted pro rata), ``over_capacity`` (bool;
+        always ``False`` with a capacity since it is then a model constraint).
     zips
         Per ZIP area: ``zip``, ``state``, ``rurality``, ``population``, ``weight``,
-        ``class_before``, ``class_after``, ``facility_id``, ``drive_min``, ``covered``.
+        ``class_before``, ``class_after``, ``facility_id``, ``drive_min``, ``covered``
+        (target class reached), ``covered_share`` (share counted as covered: 1.0 /
+        0.0 without capacity; with capacity the served share, 1.0 for areas existing
+        sites cover).
     marginal
         ``sites`` (0..K), ``objective`` with the first ``sites`` chosen sites, and
         ``population_covered`` (coverage objective) in the same order.
@@ -314,11 +335,14 @@ def design(
     base = promise_coverage(zips, existing, a)
     level = {c: i for i, c in enumerate(PROMISE_CLASSES)}
     before = base["promise_class"].map(level).to_numpy()
+    served: CapacitatedResult | None = None
     if spec.objective == "coverage":
-        result = _design_coverage(zips, cands, existing, spec, a, cost, weight, before)
+        result = _design_coverage(zips, cands, existing, spec, a, cost, weight, before, parcels)
+        chosen, marginal, cert, extra, served = result
     else:
-        result = _design_pmedian(zips, cands, existing, spec, a, cost, weight)
-    chosen, marginal, cert, extra = result
+        chosen, marginal, cert, extra = _design_pmedian(
+            zips, cands, existing, spec, a, cost, weight
+        )
     # after: promise with existing + chosen
     chosen_tab = cands.iloc[chosen].copy()
     chosen_tab["cost_usd"] = cost[chosen]
@@ -340,17 +364,14 @@ def design(
     table["facility_id"] = after["facility_id"].to_numpy()
     table["drive_min"] = after["drive_min"].to_numpy()
     table["covered"] = after_lvl <= target
-    # per chosen site: areas it serves best, parcels, capacity flag
-    served = table[table["facility_id"].isin(chosen_tab["id"].astype(str))]
-    agg = (
-        served.assign(parcels=parcels[served.index])
-        .groupby("facility_id")
-        .agg(
-            zip_areas_served=("zip", "size"),
-            population_served=("population", "sum"),
-            parcels_per_day=("parcels", "sum"),
-        )
+    table["covered_share"] = (
+        served.covered if served is not None else table["covered"].to_numpy(float)
     )
+    # per chosen site: areas it serves (best site, or the model's assignment), parcels
+    if served is None:
+        agg = _best_site_loads(table, chosen_tab, parcels)
+    else:
+        agg = _assigned_loads(served, cands, zips, parcels)
     sites = chosen_tab[["id", "kind", "lat", "lon", "cost_usd", "upgrade_of"]].copy()
     sites["id"] = sites["id"].astype(str)
     sites = sites.merge(agg, left_on="id", right_index=True, how="left").fillna(
@@ -359,7 +380,9 @@ def design(
     sites["zip_areas_served"] = sites["zip_areas_served"].astype(int)
     sites["population_served"] = sites["population_served"].astype(np.int64)
     cap = spec.capacity_per_day
-    sites["over_capacity"] = sites["parcels_per_day"] > cap if cap is not None else False
+    sites["over_capacity"] = (
+        sites["parcels_per_day"] > cap * (1 + 1e-9) + 1e-9 if cap is not None else False
+    )
     sites.insert(0, "rank", np.arange(1, len(sites) + 1))
     pop = zips["population"].to_numpy(float)
     summary: dict[str, Any] = {
@@ -375,6 +398,7 @@ def design(
         "population": int(pop.sum()),
         "population_target_before": int(pop[before <= target].sum()),
         "population_target_after": int(pop[after_lvl <= target].sum()),
+        "capacity_per_day": cap,
         "sites_over_capacity": int(np.asarray(sites["over_capacity"]).sum()),
         "certificate": cert.to_dict(),
         **extra,
@@ -382,16 +406,56 @@ def design(
     return DesignResult(sites.reset_index(drop=True), table, marginal, cert, summary)
 
 
-def _design_coverage(
+def _best_site_loads(
+    table: pd.DataFrame, chosen_tab: pd.DataFrame, parcels: np.ndarray
+) -> pd.DataFrame:
+    """Per chosen site id: areas whose best facility it is, their population and parcels."""
+    served = table[table["facility_id"].isin(chosen_tab["id"].astype(str))]
+    return (
+        served.assign(parcels=parcels[served.index])
+        .groupby("facility_id")
+        .agg(
+            zip_areas_served=("zip", "size"),
+            population_served=("population", "sum"),
+            parcels_per_day=("parcels", "sum"),
+        )
+    )
+
+
+def _assigned_loads(
+    res: CapacitatedResult, cands: pd.DataFrame, zips: pd.DataFrame, parcels: np.ndarray
+) -> pd.DataFrame:
+    """Per chosen site id: areas, population and parcels the capacitated model assigns to it."""
+    asg = res.assignment
+    rows = asg["row"].to_numpy()
+    share = asg["share"].to_numpy(float)
+    pop = zips["population"].to_numpy(float)
+    frame = pd.DataFrame(
+        {
+            "id": cands["id"].astype(str).to_numpy()[asg["col"].to_numpy()],
+            "zip": rows,
+            "population": pop[rows] * share,
+            "parcels": parcels[rows] * share,
+        }
+    )
+    agg = frame.groupby("id").agg(
+        zip_areas_served=("zip", "size"),
+        population_served=("population", "sum"),
+        parcels_per_day=("parcels", "sum"),
+    )
+    agg["population_served"] = agg["population_served"].round()
+    return agg
+
+
+def _coverage_pairs(
     zips: pd.DataFrame,
     cands: pd.DataFrame,
     existing: pd.DataFrame,
     spec: DesignSpec,
     a: PromiseAssumptions,
-    cost: np.ndarray,
-    weight: np.ndarray,
     before: np.ndarray,
-) -> tuple[np.ndarray, pd.DataFrame, Certificate, dict[str, Any]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Coverage pairs (ZIP row, candidate column) for the target class, and rows covered now."""
     target = PROMISE_CLASSES.index(spec.target_class)
     fcs = existing[existing["kind"].astype(str) == "fulfillment_center"]
     both = _concat([cands[["id", "kind", "lat", "lon", "holds_inventory"]], fcs])
@@ -408,8 +472,63 @@ def _design_coverage(
         )
     rows = pairs["point"].to_numpy()
     cols = able[pairs["centre"].to_numpy()]
-    existing_rows = np.nonzero(before <= target)[0]
+    return rows, cols, np.nonzero(before <= target)[0]
+
+
+def _coverage_capacitated(
+    zips: pd.DataFrame,
+    cands: pd.DataFrame,
+    spec: DesignSpec,
+    cost: np.ndarray,
+    weight: np.ndarray,
+    parcels: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, pd.DataFrame, Certificate, dict[str, Any], CapacitatedResult]:
+    """Coverage design with ``spec.capacity_per_day`` as a constraint of the model."""
+    rows, cols, existing_rows = pairs
     budget = spec.budget_usd
+    res = solve_capacitated_coverage(
+        weight,
+        parcels,
+        rows,
+        cols,
+        len(cands),
+        capacity=float(spec.capacity_per_day or 0.0),
+        max_count=spec.max_count,
+        cost=cost if budget is not None else None,
+        budget=budget,
+        existing_rows=existing_rows,
+        time_limit=spec.time_limit,
+        mip_gap=spec.mip_gap,
+        threads=spec.threads,
+    )
+    marginal = pd.DataFrame(
+        {
+            "sites": np.arange(len(res.chosen) + 1),
+            "objective": res.marginal,
+            "population_covered": res.marginal_covered @ zips["population"].to_numpy(float),
+        }
+    )
+    return res.chosen, marginal, res.certificate, {"solver_stats": res.stats}, res
+
+
+def _design_coverage(
+    zips: pd.DataFrame,
+    cands: pd.DataFrame,
+    existing: pd.DataFrame,
+    spec: DesignSpec,
+    a: PromiseAssumptions,
+    cost: np.ndarray,
+    weight: np.ndarray,
+    before: np.ndarray,
+    parcels: np.ndarray,
+) -> tuple[np.ndarray, pd.DataFrame, Certificate, dict[str, Any], CapacitatedResult | None]:
+    rows, cols, existing_rows = _coverage_pairs(zips, cands, existing, spec, a, before)
+    budget = spec.budget_usd
+    if spec.capacity_per_day is not None:
+        return _coverage_capacitated(
+            zips, cands, spec, cost, weight, parcels, (rows, cols, existing_rows)
+        )
     res = solve_max_coverage(
         weight,
         rows,
@@ -439,7 +558,7 @@ def _design_coverage(
             "population_covered": pop_curve,
         }
     )
-    return order, marginal, res.certificate, {"solver_stats": res.stats}
+    return order, marginal, res.certificate, {"solver_stats": res.stats}, None
 
 
 def _design_pmedian(

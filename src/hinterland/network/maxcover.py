@@ -139,13 +139,19 @@ def reduce_instance(
     if existing_cover is not None and existing_cover.any():
         constant = float(w[existing_cover].sum())
         w = np.where(existing_cover, 0.0, w)
+    a, w, keep_cols = _shrink(a, w, cost)
+    return _Reduced(a, w, keep_cols, constant)
+
+
+def _shrink(
+    a: sp.csr_matrix, w: NDArray[np.float64], cost: NDArray[np.float64]
+) -> tuple[sp.csr_matrix, NDArray[np.float64], NDArray[np.int64]]:
+    """Merge identical rows, drop dominated columns, merge again; returns kept column ids."""
     a, w = _merge_rows(a, w)
-    keep_cols = np.arange(n_candidates)
-    dom = _dominated(a, cost)
-    keep_cols = keep_cols[~dom]
+    keep_cols = np.nonzero(~_dominated(a, cost))[0]
     a = sp.csr_matrix(a[:, keep_cols])
     a, w = _merge_rows(a, w)
-    return _Reduced(a, w, keep_cols, constant)
+    return a, w, keep_cols
 
 
 def greedy_cover(
@@ -473,16 +479,15 @@ def _exact(
     y1 = np.zeros(mc)
     y1[ones] = 1.0
     done = (a @ y1) > 0
-    sub = sp.csr_matrix(a[~done][:, free])
-    keep_rows = np.diff(sub.indptr) > 0
-    sub = sp.csr_matrix(sub[keep_rows])
-    w_sub = wr[~done][keep_rows]
     const = float(wr[done].sum())
-    start_fixed: NDArray[np.int64] | None = (
-        np.searchsorted(free, np.setdiff1d(chosen, ones))
-        if np.isin(np.setdiff1d(chosen, ones), free).all() and np.isin(ones, chosen).all()
-        else None
-    )
+    # what is left shrinks again: rows now identical merge, columns now dominated go
+    pre = sp.csr_matrix(a[~done][:, free])
+    sub, w_sub, kept = _shrink(pre, wr[~done], np.zeros(free.shape[0]))
+    start_fixed: NDArray[np.int64] | None = None
+    rest = np.setdiff1d(chosen, ones)
+    if np.isin(rest, free).all() and np.isin(ones, chosen).all():
+        start_fixed = np.searchsorted(kept, _to_dominators(pre, np.searchsorted(free, rest), kept))
+    free = free[kept]
     stats["milp_sites"] = float(free.shape[0])
     stats["milp_points"] = float(sub.shape[0])
     remaining = deadline - time.perf_counter()
@@ -510,6 +515,32 @@ def _exact(
     elif bound - value <= mip_gap * value:
         status = "gap_reached"
     return chosen, value, bound, status
+
+
+def _to_dominators(
+    a: sp.csr_matrix, chosen: NDArray[np.int64], kept: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """Replace chosen columns not in ``kept`` by a kept column covering all their rows.
+
+    The coverage of the set can only grow, so an incumbent stays an incumbent after
+    dominated columns are removed.
+    """
+    is_kept = np.zeros(a.shape[1], dtype=bool)
+    is_kept[kept] = True
+    csc = sp.csc_matrix(a, dtype=np.int32)
+    out = []
+    for j in chosen:
+        if is_kept[j]:
+            out.append(int(j))
+            continue
+        rows = csc.indices[csc.indptr[j] : csc.indptr[j + 1]]
+        if rows.shape[0] == 0:  # covers nothing left: drop it
+            continue
+        hits = np.asarray(csc[rows].sum(axis=0)).ravel()
+        ok = np.nonzero(is_kept & (hits >= rows.shape[0]))[0]
+        if ok.shape[0]:
+            out.append(int(ok[0]))
+    return np.unique(np.asarray(out, dtype=np.int64))
 
 
 def _covered_weight(a: sp.csr_matrix, w: NDArray[np.float64], chosen: NDArray[np.int64]) -> float:

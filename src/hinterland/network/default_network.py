@@ -43,8 +43,13 @@ DRONE_SITE_ZIPS: dict[str, str] = {
 
 def fulfillment_centers() -> pd.DataFrame:
     """Real fulfillment centers (facility table), duplicate coordinates merged."""
-    fcs = load_facilities(data_path(FC_FILE), lat_col="aw_lat", lon_col="aw_long",
-                          kind="fulfillment_center", capacity_per_day=float("inf"))
+    fcs = load_facilities(
+        data_path(FC_FILE),
+        lat_col="aw_lat",
+        lon_col="aw_long",
+        kind="fulfillment_center",
+        capacity_per_day=float("inf"),
+    )
     key = fcs[["lat", "lon"]].round(4)
     fcs = fcs.loc[~key.duplicated()].reset_index(drop=True)
     zips = fcs["aw_zip_str"].astype(str).str.zfill(5) if "aw_zip_str" in fcs else fcs["id"]
@@ -54,8 +59,12 @@ def fulfillment_centers() -> pd.DataFrame:
 
 def partner_post_offices() -> pd.DataFrame:
     """Real partner post offices (OSM nodes) as a facility table."""
-    pos = load_facilities(data_path(POST_OFFICE_FILE), id_col="id", kind="partner_post_office",
-                          operator="postal_partner")
+    pos = load_facilities(
+        data_path(POST_OFFICE_FILE),
+        id_col="id",
+        kind="partner_post_office",
+        operator="postal_partner",
+    )
     pos["id"] = "PO-" + pos["id"].astype(str)
     return pos[["id", "kind", "lat", "lon", "operator", "capacity_per_day", "holds_inventory"]]
 
@@ -76,26 +85,42 @@ def synthetic_sites(
     for r, is_hub in zip(top.itertuples(index=False), hub, strict=True):
         kind = "hybrid_hub" if is_hub else "delivery_station"
         prefix = "HUB" if is_hub else "DS"
-        rows.append({"id": f"{prefix}-{r.zip}", "kind": kind, "lat": r.lat, "lon": r.lon,
-                     "operator": "own", "capacity_per_day": float("inf"),
-                     "holds_inventory": bool(is_hub)})
+        rows.append(
+            {
+                "id": f"{prefix}-{r.zip}",
+                "kind": kind,
+                "lat": r.lat,
+                "lon": r.lon,
+                "operator": "own",
+                "capacity_per_day": float("inf"),
+                "holds_inventory": bool(is_hub),
+            }
+        )
     pos = pd.Series(np.arange(len(z)), index=z["zip"].astype(str).to_numpy())
     lats, lons = z["lat"].to_numpy(dtype=float), z["lon"].to_numpy(dtype=float)
     for zc in DRONE_SITE_ZIPS:
         if zc in pos.index:
             i = int(pos[zc])
-            rows.append({"id": f"DRONE-{zc}", "kind": "drone_site",
-                         "lat": float(lats[i]), "lon": float(lons[i]),
-                         "operator": "own",
-                         "capacity_per_day": float("inf"), "holds_inventory": True})
+            rows.append(
+                {
+                    "id": f"DRONE-{zc}",
+                    "kind": "drone_site",
+                    "lat": float(lats[i]),
+                    "lon": float(lons[i]),
+                    "operator": "own",
+                    "capacity_per_day": float("inf"),
+                    "holds_inventory": True,
+                }
+            )
     return facilities_frame(rows, source="synthetic sites")
 
 
 @cache
 def default_facilities() -> pd.DataFrame:
     """The default national network: real FCs and post offices plus synthetic sites."""
-    table = pd.concat([fulfillment_centers(), partner_post_offices(), synthetic_sites()],
-                      ignore_index=True)
+    table = pd.concat(
+        [fulfillment_centers(), partner_post_offices(), synthetic_sites()], ignore_index=True
+    )
     table["holds_inventory"] = table["holds_inventory"].astype(bool)
     assert not table["id"].duplicated().any()
     return table.reset_index(drop=True)
@@ -106,5 +131,11 @@ def counts(facilities: pd.DataFrame) -> dict[str, int]:
     return {str(k): int(v) for k, v in facilities["kind"].value_counts().sort_index().items()}
 
 
-__all__ = ["DRONE_SITE_ZIPS", "counts", "default_facilities", "fulfillment_centers",
-           "partner_post_offices", "synthetic_sites"]
+__all__ = [
+    "DRONE_SITE_ZIPS",
+    "counts",
+    "default_facilities",
+    "fulfillment_centers",
+    "partner_post_offices",
+    "synthetic_sites",
+]

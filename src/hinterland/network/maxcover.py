@@ -14,7 +14,12 @@ Coverage is given as sparse pairs ``(demand row, candidate column)``. The solver
 2. **Warm-starts** with greedy (largest marginal weight, or weight per cost under a
    budget) followed by best-improvement swap local search, where every
    ``(in, out)`` swap is scored at once from sparse products.
-3. **Solves** the reduced MILP (binary ``y`` per site, continuous ``z`` per merged
+3. After the LP, the LP's fractional sites are grouped into blocks and each block
+   solved as a small integer problem at the LP's prices
+   (:mod:`hinterland.network.mclp_blocks`); the sites they pick, repaired to the
+   count and swapped, are a second incumbent and the block bound a second bound.
+   After Lagrangian fixing, what is left is merged and reduced again.
+4. **Solves** the reduced MILP (binary ``y`` per site, continuous ``z`` per merged
    point, ``z_i <= sum_j a_ij y_j``) with HiGHS from that incumbent, to the requested
    relative gap or time limit. The LP bound HiGHS proves is a valid bound for the
    original instance because every reduction preserves the optimum.

@@ -18,8 +18,12 @@ that compete for the same points. This bound keeps those parts integer:
   proven HiGHS bound is used, so ``L`` stays a valid upper bound even on a timeout.
 
 At the LP's duals ``L`` is at most the LP bound (each block's integer value is at
-most its LP value) and is smaller by the integrality gap inside the blocks. The
-sites each block picks are also a primal guess, repaired to ``p`` sites by the caller.
+most its LP value). On the national instances measured so far it came out equal to
+the LP bound (the LP's duals leave the blocks degenerate; subgradient steps on the
+multipliers did not lower it within 70 iterations and were dropped), so its use
+today is mainly the sites each block picks: an integer guess shaped by the LP, which
+:func:`repair_count` brings to ``p`` sites and swaps then improve (p=1000 at 60
+minutes: 317.46 M people covered by greedy + swap, 318.0-318.4 M from the blocks).
 """
 
 from __future__ import annotations

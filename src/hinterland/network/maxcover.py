@@ -321,10 +321,16 @@ def _milp(
     time_limit: float,
     mip_gap: float,
     threads: int,
+    site_value: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.int64] | None, float, str]:
-    """Solve the MCLP MILP; returns (chosen columns or None, bound, status)."""
+    """Solve the MCLP MILP; returns (chosen columns or None, bound, status).
+
+    ``site_value`` adds ``site_value @ y`` to the objective (prices on sites).
+    """
     nr, mc = a.shape
     obj, mat, lo, hi = _model(a, wr, count, cost, budget)
+    if site_value is not None:
+        obj[:mc] = site_value
     x0 = None
     if start is not None:
         y0 = np.zeros(mc)

@@ -35,8 +35,6 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from hinterland.network._highs import solve_milp
-
 __all__ = ["BlockBound", "block_bound", "fractional_blocks", "repair_count"]
 
 
@@ -111,30 +109,25 @@ def _block_milp(
     threads: int,
 ) -> tuple[float, NDArray[np.int64]]:
     """max ``w_int @ z + value @ y`` with ``z_i <= sum_j a_ij y_j``; returns (bound, open)."""
-    from hinterland.network.maxcover import _model
+    from hinterland.network.maxcover import _milp
 
-    nr, mc = a_int.shape
-    obj, mat, lo, hi = _model(a_int, w_int, mc, None, None)  # count row never binds
-    obj[:mc] = value
-    res = solve_milp(
-        obj,
-        mat,
-        lo,
-        hi,
-        np.zeros(mc + nr),
-        np.ones(mc + nr),
-        np.concatenate([np.ones(mc, bool), np.zeros(nr, bool)]),
-        maximize=True,
+    mc = a_int.shape[1]
+    chosen, bnd, _ = _milp(  # count row at mc never binds
+        a_int,
+        w_int,
+        mc,
+        None,
+        None,
+        None,
         time_limit=max(time_limit, 0.05),
-        mip_rel_gap=1e-7,
+        mip_gap=1e-7,
         threads=threads,
+        site_value=value,
     )
-    # without a proven bound fall back to the LP-free trivial bound
+    # without a proven bound fall back to the trivial one
     trivial = float(np.maximum(value, 0.0).sum() + w_int.sum())
-    bound = trivial if np.isnan(res.bound) else min(float(res.bound), trivial)
-    picked = (
-        np.zeros(0, dtype=np.int64) if np.isnan(res.x).any() else np.nonzero(res.x[:mc] > 0.5)[0]
-    )
+    bound = trivial if np.isnan(bnd) else min(float(bnd), trivial)
+    picked = np.zeros(0, dtype=np.int64) if chosen is None else chosen
     return max(bound, 0.0), picked
 
 

@@ -147,6 +147,9 @@ def test_engine_parallel_searches(small_problem):
     data = to_pyvrp(small_problem)
     res = solve_data(data, seconds=0.3, seed=3, workers=2)
     assert res.feasible and len(res.seeds) == 2
+    from hinterland.routing import engine
+
+    assert not engine._INHERITED  # the forked searches' data is released afterwards
     one = solve_data(data, seconds=0.3, seed=3, workers=1)
     assert res.cost <= one.cost + 1e-9
 

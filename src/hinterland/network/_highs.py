@@ -7,6 +7,8 @@ optional warm start, and returns values, objective, best bound and status.
 from __future__ import annotations
 
 import math
+import os
+import sys
 import time
 from dataclasses import dataclass
 
@@ -14,6 +16,26 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
+
+
+def _swallow_banner() -> None:
+    """Make the process's first HiGHS instance with file descriptor 1 muted.
+
+    HiGHS prints a two-line banner to fd 1 when its first instance is made, before
+    any option can silence it; CSV or JSON written to stdout must not start with it.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+_swallow_banner()
 
 
 @dataclass(frozen=True)

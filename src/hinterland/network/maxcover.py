@@ -18,6 +18,8 @@ Coverage is given as sparse pairs ``(demand row, candidate column)``. The solver
    solved as a small integer problem at the LP's prices
    (:mod:`hinterland.network.mclp_blocks`); the sites they pick, repaired to the
    count and swapped, are a second incumbent and the block bound a second bound.
+   Regions where the LP and the incumbent disagree are then re-solved exactly, one
+   at a time with every other site fixed (:mod:`hinterland.network.mclp_regions`).
    After Lagrangian fixing, what is left is merged and reduced again.
 4. **Solves** the reduced MILP (binary ``y`` per site, continuous ``z`` per merged
    point, ``z_i <= sum_j a_ij y_j``) with HiGHS from that incumbent, to the requested
@@ -43,6 +45,7 @@ from hinterland.certificate import Certificate
 from hinterland.errors import InfeasibleError, InputError
 from hinterland.network._highs import solve_lp, solve_milp
 from hinterland.network.mclp_blocks import block_bound, fractional_blocks, repair_count
+from hinterland.network.mclp_regions import region_search, region_seeds
 from hinterland.network.verify import check_coverage
 
 __all__ = ["CoverageResult", "greedy_cover", "reduce_instance", "solve_max_coverage", "swap_cover"]
@@ -370,6 +373,11 @@ def _lagrange(
     return base + float(top.sum()), v, base
 
 
+def _closed(value: float, bound: float) -> str:
+    """Status of a solve stopped because the gap closed."""
+    return "optimal" if bound - value <= 1e-9 * value else "gap_reached"
+
+
 def _exact(
     a: sp.csr_matrix,
     wr: NDArray[np.float64],
@@ -434,7 +442,10 @@ def _exact(
     # LP rounding: the count largest y, improved by swaps
     remaining = deadline - time.perf_counter()
     rounded = swap_cover(
-        a, wr, np.argsort(-y, kind="stable")[:count], deadline=time.perf_counter() + 0.1 * remaining
+        a,
+        wr,
+        np.argsort(-y, kind="stable")[:count],
+        deadline=time.perf_counter() + 0.03 * remaining,
     )
     val = _covered_weight(a, wr, rounded)
     stats["rounded_objective"] = val
@@ -469,8 +480,7 @@ def _exact(
         if val > value:
             chosen, value = guess, val
         if bound - value <= mip_gap * value:
-            status = "optimal" if bound - value <= 1e-9 * value else "gap_reached"
-            return chosen, value, bound, status
+            return chosen, value, bound, _closed(value, bound)
     support = np.union1d(np.nonzero(y > 1e-2)[0], chosen)
     if support.shape[0] > count:
         sub = sp.csr_matrix(a[:, support])
@@ -494,9 +504,28 @@ def _exact(
             if val > value:
                 chosen, value = cand, val
     stats["restricted_objective"] = value
+    if bound - value <= mip_gap * value:
+        return chosen, value, bound, _closed(value, bound)
+    # regions where the LP disagrees with the incumbent, re-solved exactly
+    remaining = deadline - time.perf_counter()
+    rs = region_search(
+        a,
+        wr,
+        chosen,
+        region_seeds(y, chosen),
+        deadline=time.perf_counter() + 0.6 * remaining,
+        target=bound / (1.0 + mip_gap),
+        threads=threads,
+    )
+    stats["region_objective"] = rs.value
+    stats["regions"] = float(rs.regions)
+    stats["regions_improved"] = float(rs.improved)
+    stats["region_seconds"] = rs.seconds
+    if rs.value > value:
+        chosen, value = rs.chosen, rs.value
     stats["restricted_seconds"] = time.perf_counter() - t0
     if bound - value <= mip_gap * value:
-        return chosen, value, bound, "optimal" if bound - value <= 1e-9 * value else "gap_reached"
+        return chosen, value, bound, _closed(value, bound)
     # Lagrangian fixing with a threshold halfway to the target gap
     thr = value * (1.0 + 0.5 * mip_gap)
     vpos = np.maximum(v, 0.0)
@@ -694,7 +723,7 @@ def solve_max_coverage(
     else:
         chosen_r = greedy_cover(a, wr, count, cost_r if budget is not None else None, budget)
     stats["greedy_objective"] = red.constant + _covered_weight(a, wr, chosen_r)
-    heur_deadline = t0 + 0.3 * time_limit
+    heur_deadline = t0 + 0.15 * time_limit
     chosen_r = swap_cover(
         a, wr, chosen_r, cost_r if budget is not None else None, budget, deadline=heur_deadline
     )

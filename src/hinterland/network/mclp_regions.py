@@ -1,0 +1,237 @@
+"""Regional large-neighbourhood search for maximal coverage incumbents.
+
+Coverage is local: a site only competes with the sites that reach the same points.
+So an incumbent of a national MCLP can be improved one **region** at a time:
+
+* around a seed site, grow rings (sites covering the points of the ring before) and
+  collect the chosen sites met, ``N``, until the region would pass ``max_sites``
+  candidate sites;
+* every other chosen site stays open, so the points it covers are constant, except
+  the one whose closing loses least (the **donor**), which may move into the region:
+  so a region with no chosen site near it can still gain one;
+* the region problem, "choose ``|N|`` of the region's sites to cover the most
+  weight among the points no fixed site covers", is solved exactly by HiGHS
+  (after merging identical points and dropping dominated sites) from ``N``;
+* a better answer replaces ``N``, and the sites around it are searched again.
+
+Each step is an exact move in a neighbourhood far larger than a swap, which is what
+a 1-swap local optimum of a large ``p`` leaves on the table. Seeds come from where
+the LP disagrees with the incumbent, then from every chosen site. The search only
+ever returns a set at least as good as the one given; a time limit just stops it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+__all__ = ["RegionSearch", "region_search", "region_seeds"]
+
+
+@dataclass(frozen=True)
+class RegionSearch:
+    """Outcome of :func:`region_search`.
+
+    Attributes
+    ----------
+    chosen
+        Chosen sites after the search (same count as given, or fewer if some covered
+        nothing).
+    value
+        Weight they cover.
+    regions
+        Region problems solved.
+    improved
+        Region problems that found a better set.
+    seconds
+        Wall time.
+    """
+
+    chosen: NDArray[np.int64]
+    value: float
+    regions: int
+    improved: int
+    seconds: float
+
+
+def region_seeds(y_lp: NDArray[np.float64], chosen: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Seed sites: where the LP and the incumbent disagree most first, then every chosen site."""
+    x = np.zeros(y_lp.shape[0])
+    x[chosen] = 1.0
+    diff = np.abs(y_lp - x)
+    order = np.argsort(-diff, kind="stable")
+    first = order[diff[order] > 1e-2]
+    return np.concatenate([first, np.setdiff1d(chosen, first)]).astype(np.int64)
+
+
+def _rows_of(csc: sp.csc_matrix, cols: NDArray[np.int64]) -> NDArray[np.int64]:
+    if cols.size == 0:
+        return np.zeros(0, np.int64)
+    return np.unique(csc[:, cols].indices).astype(np.int64)
+
+
+def _region(
+    csr: sp.csr_matrix,
+    csc: sp.csc_matrix,
+    seed: int,
+    is_chosen: NDArray[np.bool_],
+    max_sites: int,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Region around ``seed``: returns (free sites, chosen sites among them; may be none).
+
+    Chosen sites join nearest first (breadth-first over shared points); each brings the
+    sites that cover its points. The region stops before passing ``max_sites`` free
+    sites (it always holds at least one chosen site, when one is in reach).
+    """
+    seen = np.zeros(csr.shape[1], dtype=bool)
+    seen[seed] = True
+    level = np.asarray([seed], dtype=np.int64)
+    free = np.zeros(csr.shape[1], dtype=bool)
+    free[seed] = not is_chosen[seed]
+    inner: list[int] = []
+    while level.size:
+        for j in level[is_chosen[level]]:
+            serve = np.unique(csr[_rows_of(csc, np.asarray([j]))].indices)
+            serve = serve[~is_chosen[serve]]
+            grown = free.copy()
+            grown[serve] = True
+            if inner and int(grown.sum()) + len(inner) + 1 > max_sites:
+                return _pack(free, inner)
+            free = grown
+            inner.append(int(j))
+        nxt = np.unique(csr[_rows_of(csc, level)].indices)
+        level = nxt[~seen[nxt]].astype(np.int64)
+        seen[level] = True
+    return _pack(free, inner)
+
+
+def _pack(free: NDArray[np.bool_], inner: list[int]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    ins = np.asarray(sorted(inner), dtype=np.int64)
+    return np.union1d(np.nonzero(free)[0], ins).astype(np.int64), ins
+
+
+def region_search(
+    a: sp.csr_matrix,
+    w: NDArray[np.float64],
+    chosen: NDArray[np.int64],
+    seeds: NDArray[np.int64],
+    *,
+    deadline: float,
+    max_sites: int = 300,
+    sub_seconds: float = 5.0,
+    patience: int = 25,
+    target: float = float("inf"),
+    threads: int = 1,
+) -> RegionSearch:
+    """Improve a maximal coverage set region by region (see the module docstring).
+
+    Parameters
+    ----------
+    a
+        Points x sites coverage (0/1).
+    w
+        Weight per point.
+    chosen
+        Incumbent sites.
+    seeds
+        Sites to grow regions around, in order (e.g. :func:`region_seeds`).
+    deadline
+        ``time.perf_counter()`` value at which to stop.
+    max_sites
+        Most candidate sites in one region problem.
+    sub_seconds
+        Time limit per region problem (an unfinished one keeps its best set).
+    patience
+        Stop after this many region problems in a row without a better set.
+    target
+        Stop once the covered weight reaches this (e.g. what closes the gap).
+    threads
+        HiGHS threads.
+
+    Returns
+    -------
+    RegionSearch
+        The improved set and what the search did.
+    """
+    from hinterland.network.maxcover import _covered_weight, _milp, _shrink, _to_dominators
+
+    t0 = time.perf_counter()
+    csr = sp.csr_matrix(a, dtype=np.float64)
+    csc = sp.csc_matrix(csr)
+    m = a.shape[1]
+    is_chosen = np.zeros(m, dtype=bool)
+    is_chosen[chosen] = True
+    cnt = np.asarray(csr @ is_chosen.astype(np.float64)).ravel()
+    tol = 1e-9 * max(1.0, float(w.sum()))
+    settled = np.zeros(m, dtype=bool)
+    queue = deque(int(s) for s in seeds)
+    regions = improved = idle = 0
+    value = float(w[cnt > 0].sum())
+    while queue and time.perf_counter() < deadline and idle < patience and value < target:
+        s = queue.popleft()
+        if settled[s]:
+            continue
+        free, inner = _region(csr, csc, s, is_chosen, max_sites)
+        settled[s] = True
+        # the chosen site that loses least on closing may move into the region
+        uniq = cnt == 1
+        loss = np.asarray(csc.T @ (w * uniq)).ravel()
+        outside = is_chosen.copy()
+        outside[inner] = False
+        if outside.any():
+            donor = int(np.argmin(np.where(outside, loss, np.inf)))
+            free, inner = np.union1d(free, [donor]), np.union1d(inner, [donor])
+        if inner.size == 0:
+            continue
+        # points no fixed chosen site covers
+        own = np.asarray(csr[:, inner].sum(axis=1)).ravel()
+        rows = _rows_of(csc, free)
+        rows = rows[(cnt[rows] - own[rows]) < 0.5]
+        if rows.size == 0:
+            settled[inner] = True
+            continue
+        sub = sp.csr_matrix(csr[rows][:, free])
+        before = _covered_weight(sub, w[rows], np.searchsorted(free, inner))
+        red, w_red, kept = _shrink(sub, w[rows], np.zeros(free.shape[0]))
+        start = np.searchsorted(kept, _to_dominators(sub, np.searchsorted(free, inner), kept))
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            break
+        cand, _, _ = _milp(
+            red,
+            w_red,
+            inner.shape[0],
+            None,
+            None,
+            start,
+            time_limit=min(sub_seconds, left),
+            mip_gap=1e-9,
+            threads=threads,
+        )
+        regions += 1
+        idle += 1
+        if cand is None:
+            settled[inner] = True
+            continue
+        new = free[kept[cand]]
+        after = _covered_weight(sub, w[rows], np.searchsorted(free, new))
+        if after > before + tol:
+            improved += 1
+            idle = 0
+            value += after - before
+            is_chosen[inner] = False
+            is_chosen[new] = True
+            cnt = np.asarray(csr @ is_chosen.astype(np.float64)).ravel()
+            settled[free] = False
+            queue.extend(int(j) for j in np.setdiff1d(new, inner))
+        else:
+            settled[inner] = True
+    out = np.nonzero(is_chosen)[0].astype(np.int64)
+    return RegionSearch(
+        out, _covered_weight(csr, w, out), regions, improved, time.perf_counter() - t0
+    )

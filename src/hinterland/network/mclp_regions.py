@@ -167,6 +167,7 @@ def region_search(
     is_chosen = np.zeros(m, dtype=bool)
     is_chosen[chosen] = True
     cnt = np.asarray(csr @ is_chosen.astype(np.float64)).ravel()
+    loss = np.asarray(csc.T @ (w * (cnt == 1))).ravel()  # weight only each site covers
     tol = 1e-9 * max(1.0, float(w.sum()))
     settled = np.zeros(m, dtype=bool)
     queue = deque(int(s) for s in seeds)
@@ -179,8 +180,6 @@ def region_search(
         free, inner = _region(csr, csc, s, is_chosen, max_sites)
         settled[s] = True
         # the chosen site that loses least on closing may move into the region
-        uniq = cnt == 1
-        loss = np.asarray(csc.T @ (w * uniq)).ravel()
         outside = is_chosen.copy()
         outside[inner] = False
         if outside.any():
@@ -227,6 +226,7 @@ def region_search(
             is_chosen[inner] = False
             is_chosen[new] = True
             cnt = np.asarray(csr @ is_chosen.astype(np.float64)).ravel()
+            loss = np.asarray(csc.T @ (w * (cnt == 1))).ravel()
             settled[free] = False
             queue.extend(int(j) for j in np.setdiff1d(new, inner))
         else:

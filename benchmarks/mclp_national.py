@@ -128,8 +128,10 @@ def main(argv: list[str] | None = None) -> int:
                 lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
                 info = json.loads(lines[-1]) if lines else None
                 why = (out.stderr.strip().splitlines() or ["no output"])[-1][:80].replace(",", ";")
-            except subprocess.TimeoutExpired:
-                info, why = None, "killed after time limit + build allowance"
+            except subprocess.TimeoutExpired as exc:
+                partial = exc.stdout.decode() if isinstance(exc.stdout, bytes) else exc.stdout
+                phase = "solving" if partial and '"built"' in partial else "building the model"
+                info, why = None, f"killed while {phase} after time limit + build allowance"
             wall = time.perf_counter() - t0
             if info is None or "objective" not in info:
                 print(f"{rad:g},{p},spopt,,,,{wall:.2f},failed: {why},{size}", flush=True)

@@ -10,7 +10,9 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import highspy
 import numpy as np
@@ -78,11 +80,17 @@ def solve_milp(
     start: NDArray[np.float64] | None = None,
     threads: int = 1,
     offset: float = 0.0,
+    options: Mapping[str, str | int | float | bool] | None = None,
+    on_progress: Callable[[float, NDArray[np.float64] | None], None] | None = None,
 ) -> MilpResult:
     """Solve ``opt cost @ x + offset`` s.t. ``row_lower <= a @ x <= row_upper`` with HiGHS.
 
     Infinite bounds are given as ``numpy.inf``. ``start`` is a feasible solution used
-    as incumbent (HiGHS checks it).
+    as incumbent (HiGHS checks it). ``options`` are further HiGHS options by name
+    (e.g. ``{"mip_lp_solver": "ipm"}``); an unknown name or value raises ``ValueError``.
+    ``on_progress(bound, x)`` is called as the search goes: with the dual bound after
+    every cut round or node report (``x`` is ``None``), and with each improving
+    solution ``x``.
     """
     t0 = time.perf_counter()
     n_col = int(cost.shape[0])
@@ -112,6 +120,11 @@ def solve_milp(
     h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
     h.setOptionValue("threads", int(threads))
+    for name, val in (options or {}).items():
+        if h.setOptionValue(name, val) != highspy.HighsStatus.kOk:
+            raise ValueError(f"HiGHS rejected option {name}={val!r}")
+    if on_progress is not None:
+        _report_progress(h, on_progress)
     h.passModel(lp)
     if start is not None:
         sol = highspy.HighsSolution()
@@ -139,6 +152,26 @@ def solve_milp(
     if not has_sol:
         x = np.full(n_col, np.nan)
     return MilpResult(x, objective, bound, status, time.perf_counter() - t0)
+
+
+def _report_progress(
+    h: highspy.Highs, on_progress: Callable[[float, NDArray[np.float64] | None], None]
+) -> None:
+    """Subscribe ``on_progress`` to HiGHS's MIP events (module docstring of solve_milp)."""
+    # the interrupt event fires with each MIP log report; reports go to no console
+    h.setOptionValue("output_flag", True)
+    h.setOptionValue("log_to_console", False)
+    h.setOptionValue("mip_min_logging_interval", 0.0)
+
+    def on_bound(e: Any) -> None:
+        on_progress(float(e.data_out.mip_dual_bound), None)
+
+    def on_solution(e: Any) -> None:
+        x = np.asarray(e.data_out.mip_solution, dtype=np.float64)
+        on_progress(float(e.data_out.mip_dual_bound), x)
+
+    h.cbMipInterrupt.subscribe(on_bound)
+    h.cbMipImprovingSolution.subscribe(on_solution)
 
 
 def solve_lp(

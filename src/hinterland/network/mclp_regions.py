@@ -211,6 +211,9 @@ def region_search(
             time_limit=min(sub_seconds, left),
             mip_gap=1e-9,
             threads=threads,
+            # presolve costs more than it saves on these small covering models
+            # (national p=1000 at 60 minutes: 86 regions in 30 s without, 40 with)
+            options={"presolve": "off"},
         )
         regions += 1
         idle += 1

@@ -103,3 +103,18 @@ def test_patience_stops_after_idle_regions() -> None:
     )
     assert again.improved == 0 and again.regions <= 2
     assert again.value == pytest.approx(best.value)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_escalation_grows_regions_until_they_span_everything(seed: int) -> None:
+    a, w = _line_instance(seed, n=40, m=12, reach=0.2)
+    k = 3
+    start = np.arange(k, dtype=np.int64)
+    # regions of 2 sites cannot reach the optimum in general; 2 -> 4 -> 8 -> 16 can
+    rs = region_search(
+        a, w, start, start, deadline=time.perf_counter() + 30, max_sites=2, escalate=3
+    )
+    assert rs.value == pytest.approx(_optimum(a, w, k))
+    # without escalation the same search stops at whatever 2-site regions reach
+    small = region_search(a, w, start, start, deadline=time.perf_counter() + 30, max_sites=2)
+    assert small.value <= rs.value + 1e-9

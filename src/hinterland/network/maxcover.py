@@ -407,10 +407,12 @@ def _exact(
 ) -> tuple[NDArray[np.int64], float, float, str]:
     """LP bound, LP-guided restricted MILP, Lagrangian fixing, then the MILP on what remains.
 
-    With a ``companion`` proving the bound on another core, the region search may use
-    nearly all the time left, and stops only after 100 region problems without gain
-    (25 and 60 % of the time otherwise). Returns (chosen, value, bound, status) on the
-    reduced instance.
+    With a ``companion`` proving the bound on another core (the whole MILP), the
+    restricted MILP is cut short and the region search takes all the time left, its
+    regions growing once they stop finding better sets; there is no fixing step.
+    Otherwise the region search has 60 % of the time left and stops after 25 region
+    problems without gain, and Lagrangian fixing and the MILP on what is left follow.
+    Returns (chosen, value, bound, status) on the reduced instance.
     """
     t0 = time.perf_counter()
     nr, mc = a.shape
@@ -510,12 +512,17 @@ def _exact(
             None,
             None,
             start_local,
-            time_limit=min(0.25 * remaining, 30.0),
+            time_limit=min(0.25 * remaining, 10.0 if companion else 30.0),
             mip_gap=1e-6,
             threads=threads,
         )
         if cand is not None:
-            cand = swap_cover(a, wr, support[cand], deadline=time.perf_counter() + 0.1 * remaining)
+            cand = swap_cover(
+                a,
+                wr,
+                support[cand],
+                deadline=time.perf_counter() + (0.02 if companion else 0.1) * remaining,
+            )
             val = _covered_weight(a, wr, cand)
             if val > value:
                 chosen, value = cand, val
@@ -529,8 +536,9 @@ def _exact(
         wr,
         chosen,
         region_seeds(y, chosen),
-        deadline=time.perf_counter() + (0.97 if companion else 0.6) * remaining,
+        deadline=time.perf_counter() + (1.0 if companion else 0.6) * remaining,
         patience=100 if companion else 25,
+        escalate=3 if companion else 0,
         target=bound / (1.0 + mip_gap),
         threads=threads,
     )
@@ -543,6 +551,8 @@ def _exact(
     stats["incumbent_seconds"] = time.perf_counter() - t0  # LP through regions
     if bound - value <= mip_gap * value:
         return chosen, value, bound, _closed(value, bound)
+    if companion:  # the companion's MILP gives the bound; the regions had the time
+        return chosen, value, bound, "time_limit"
     # Lagrangian fixing with a threshold halfway to the target gap
     thr = value * (1.0 + 0.5 * mip_gap)
     vpos = np.maximum(v, 0.0)
@@ -562,9 +572,6 @@ def _exact(
         float(bound_in[fix0].max()) if fix0.any() else -math.inf,
         float(bound_out[fix1].max()) if fix1.any() else -math.inf,
     )
-    if companion and not (fix0.any() or fix1.any()):
-        # nothing fixed: the MILP left is the very one the companion is solving
-        return chosen, value, bound, "time_limit"
     free = np.nonzero(~fix0 & ~fix1)[0]
     ones = np.nonzero(fix1)[0]
     # rows covered by a forced-open site are constant

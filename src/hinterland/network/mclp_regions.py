@@ -127,6 +127,7 @@ def region_search(
     patience: int = 25,
     target: float = float("inf"),
     threads: int = 1,
+    escalate: int = 0,
 ) -> RegionSearch:
     """Improve a maximal coverage set region by region (see the module docstring).
 
@@ -147,11 +148,18 @@ def region_search(
     sub_seconds
         Time limit per region problem (an unfinished one keeps its best set).
     patience
-        Stop after this many region problems in a row without a better set.
+        Stop after this many region problems in a row without a better set (or the
+        seeds run out) ...
     target
         Stop once the covered weight reaches this (e.g. what closes the gap).
     threads
         HiGHS threads.
+    escalate
+        ... unless regions may still grow: then ``max_sites`` doubles, up to this
+        many times, and every chosen site seeds a region again. A set that no
+        region of one size improves is often improved by regions twice as large
+        (national p=1000 at 60 minutes: 318.974 M people after converging at 300
+        sites, 318.992 M after 40 s more at 600).
 
     Returns
     -------
@@ -173,7 +181,15 @@ def region_search(
     queue = deque(int(s) for s in seeds)
     regions = improved = idle = 0
     value = float(w[cnt > 0].sum())
-    while queue and time.perf_counter() < deadline and idle < patience and value < target:
+    while time.perf_counter() < deadline and value < target:
+        if not queue or idle >= patience:
+            if escalate <= 0:
+                break
+            escalate -= 1
+            max_sites *= 2
+            idle = 0
+            settled[:] = False
+            queue = deque(int(j) for j in np.nonzero(is_chosen)[0])
         s = queue.popleft()
         if settled[s]:
             continue

@@ -94,7 +94,14 @@ def register(app: typer.Typer) -> None:
         ] = True,
         time_limit: Annotated[float, typer.Option("--time-limit", help="Solver seconds.")] = 60.0,
         gap: Annotated[float, typer.Option("--gap", help="Relative gap to stop at.")] = 1e-4,
-        threads: Annotated[int, typer.Option("--threads", help="Solver threads.")] = 1,
+        threads: Annotated[
+            int,
+            typer.Option(
+                "--threads",
+                help="Solver threads (2 or more: coverage also runs its MILP in a "
+                "second process, for the bound).",
+            ),
+        ] = 1,
         out_dir: Annotated[
             Path | None,
             typer.Option("--out-dir", help="Write sites/zips/marginal CSV, GeoJSON, map."),

@@ -157,7 +157,7 @@ def solve_milp(
 def _report_progress(
     h: highspy.Highs, on_progress: Callable[[float, NDArray[np.float64] | None], None]
 ) -> None:
-    """Subscribe ``on_progress`` to HiGHS's MIP events (module docstring of solve_milp)."""
+    """Subscribe ``on_progress`` to HiGHS's MIP events (see :func:`solve_milp`)."""
     # the interrupt event fires with each MIP log report; reports go to no console
     h.setOptionValue("output_flag", True)
     h.setOptionValue("log_to_console", False)

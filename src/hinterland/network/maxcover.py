@@ -26,6 +26,10 @@ Coverage is given as sparse pairs ``(demand row, candidate column)``. The solver
    point, ``z_i <= sum_j a_ij y_j``) with HiGHS from that incumbent, to the requested
    relative gap or time limit. The LP bound HiGHS proves is a valid bound for the
    original instance because every reduction preserves the optimum.
+5. With two threads or more, the whole reduced MILP runs from the start in a second
+   process (:mod:`hinterland.network.mclp_companion`) for its bound; the first core
+   then spends its time on the incumbent (steps 2-3, without step 4), and the
+   better incumbent and the lower bound of the two are kept.
 
 Every result carries a :class:`~hinterland.certificate.Certificate`; its ``verified``
 flag and ``checks`` come from :func:`hinterland.network.verify.check_coverage`, which
@@ -731,7 +735,8 @@ def solve_max_coverage(
         When indices are out of range or weights/costs negative.
     """
     t0 = time.perf_counter()
-    deadline = t0 + time_limit
+    # the recount and marginal curve after the search fit inside the limit too
+    deadline = t0 + time_limit - min(1.0, 0.01 * time_limit)
     w = np.asarray(weight, dtype=np.float64)
     r = np.asarray(rows, dtype=np.int64)
     c_idx = np.asarray(cols, dtype=np.int64)

@@ -60,15 +60,10 @@ def test_progress_reports_bounds_and_rejects_unknown_options() -> None:
     a, w = _random(2, 400, 80, 3000)
     obj, mat, lo, hi = _model(a, w, 8, None, None)
     integer = np.concatenate([np.ones(80, bool), np.zeros(400, bool)])
+    model = (obj, mat, lo, hi, np.zeros(480), np.ones(480), integer)
     seen: list[tuple[float, bool]] = []
     res = solve_milp(
-        obj,
-        mat,
-        lo,
-        hi,
-        np.zeros(480),
-        np.ones(480),
-        integer,
+        *model,
         maximize=True,
         time_limit=20,
         on_progress=lambda b, x: seen.append((b, x is not None)),
@@ -77,16 +72,7 @@ def test_progress_reports_bounds_and_rejects_unknown_options() -> None:
     finite = [b for b, _ in seen if np.isfinite(b)]
     assert finite and min(finite) >= res.objective - 1e-6
     with pytest.raises(ValueError, match="no_such_option"):
-        solve_milp(
-            obj,
-            mat,
-            lo,
-            hi,
-            np.zeros(480),
-            np.ones(480),
-            integer,
-            options={"no_such_option": 1},
-        )
+        solve_milp(*model, options={"no_such_option": 1})
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -53,7 +53,6 @@ from hinterland.network._highs import solve_lp, solve_milp
 from hinterland.network.mclp_blocks import block_bound, fractional_blocks, repair_count
 from hinterland.network.mclp_companion import (
     collect_companion,
-    companion_allowed,
     start_companion,
 )
 from hinterland.network.mclp_regions import region_search, region_seeds
@@ -394,6 +393,11 @@ def _closed(value: float, bound: float) -> str:
     return "optimal" if bound - value <= 1e-9 * value else "gap_reached"
 
 
+def _gap_status(value: float, bound: float, mip_gap: float, otherwise: str) -> str:
+    """``_closed`` when the gap is within ``mip_gap`` (or 1e-9), else ``otherwise``."""
+    return _closed(value, bound) if bound - value <= max(mip_gap, 1e-9) * value else otherwise
+
+
 def _exact(
     a: sp.csr_matrix,
     wr: NDArray[np.float64],
@@ -613,11 +617,7 @@ def _exact(
     if not math.isnan(bnd):
         bound = min(bound, max(const + bnd, fixed_bound, value))
     stats["milp_seconds"] = time.perf_counter() - t0 - stats["incumbent_seconds"]
-    if bound - value <= 1e-9 * value:
-        status = "optimal"
-    elif bound - value <= mip_gap * value:
-        status = "gap_reached"
-    return chosen, value, bound, status
+    return chosen, value, bound, _gap_status(value, bound, mip_gap, status)
 
 
 def _merge_companion(
@@ -641,11 +641,7 @@ def _merge_companion(
     if not math.isnan(bnd):
         stats["companion_bound"] = bnd
         bound = min(bound, max(bnd, value))
-    if bound - value <= 1e-9 * value:
-        status = "optimal"
-    elif bound - value <= mip_gap * value:
-        status = "gap_reached"
-    return chosen, value, bound, status
+    return chosen, value, bound, _gap_status(value, bound, mip_gap, status)
 
 
 def _to_dominators(
@@ -784,7 +780,7 @@ def solve_max_coverage(
         chosen_r = greedy_cover(a, wr, count, cost_r if budget is not None else None, budget)
     stats["greedy_objective"] = red.constant + _covered_weight(a, wr, chosen_r)
     companion = None
-    if exact and budget is None and 0 < count < mc and companion_allowed(threads):
+    if exact and budget is None and 0 < count < mc and threads >= 2:
         # the whole MILP on the second core, for its bound (mclp_companion)
         companion = start_companion(
             a, wr, count, chosen_r, deadline=deadline - 0.5, mip_gap=mip_gap

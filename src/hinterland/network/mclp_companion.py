@@ -40,7 +40,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-__all__ = ["Companion", "collect_companion", "companion_allowed", "start_companion"]
+__all__ = ["Companion", "collect_companion", "start_companion"]
 
 Answer = tuple[NDArray[np.int64] | None, float, str]
 
@@ -57,11 +57,6 @@ class Companion:
     def answer_path(self) -> Path:
         """Where the companion keeps its latest ``(chosen, bound, status)``."""
         return self.path.with_suffix(".answer")
-
-
-def companion_allowed(threads: int) -> bool:
-    """Whether a companion may run: two threads or more (one core each)."""
-    return threads >= 2
 
 
 def start_companion(

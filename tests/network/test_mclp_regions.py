@@ -118,3 +118,17 @@ def test_escalation_grows_regions_until_they_span_everything(seed: int) -> None:
     # without escalation the same search stops at whatever 2-site regions reach
     small = region_search(a, w, start, start, deadline=time.perf_counter() + 30, max_sites=2)
     assert small.value <= rs.value + 1e-9
+
+
+def test_stop_predicate_ends_the_search_before_any_region() -> None:
+    a, w = _line_instance(7)
+    start = np.arange(3, dtype=np.int64)
+    seen: list[float] = []
+
+    def stop(value: float) -> bool:
+        seen.append(value)
+        return True
+
+    rs = region_search(a, w, start, start, deadline=time.perf_counter() + 30, stop=stop)
+    assert rs.regions == 0 and seen == [rs.value]
+    assert np.array_equal(rs.chosen, start)

@@ -81,7 +81,7 @@ def solve_milp(
     threads: int = 1,
     offset: float = 0.0,
     options: Mapping[str, str | int | float | bool] | None = None,
-    on_progress: Callable[[float, NDArray[np.float64] | None], None] | None = None,
+    on_progress: Callable[[float, NDArray[np.float64] | None], bool | None] | None = None,
 ) -> MilpResult:
     """Solve ``opt cost @ x + offset`` s.t. ``row_lower <= a @ x <= row_upper`` with HiGHS.
 
@@ -90,7 +90,8 @@ def solve_milp(
     (e.g. ``{"mip_lp_solver": "ipm"}``); an unknown name or value raises ``ValueError``.
     ``on_progress(bound, x)`` is called as the search goes: with the dual bound after
     every cut round or node report (``x`` is ``None``), and with each improving
-    solution ``x``.
+    solution ``x``. When it returns ``True`` the solve stops at the next report, with
+    status ``"interrupted"`` and the best solution and bound so far.
     """
     t0 = time.perf_counter()
     n_col = int(cost.shape[0])
@@ -147,6 +148,8 @@ def solve_milp(
         status = "time_limit"
     elif status_obj == highspy.HighsModelStatus.kInfeasible:
         status = "infeasible"
+    elif status_obj == highspy.HighsModelStatus.kInterrupt:
+        status = "interrupted"
     else:
         status = text
     if not has_sol:
@@ -155,20 +158,24 @@ def solve_milp(
 
 
 def _report_progress(
-    h: highspy.Highs, on_progress: Callable[[float, NDArray[np.float64] | None], None]
+    h: highspy.Highs,
+    on_progress: Callable[[float, NDArray[np.float64] | None], bool | None],
 ) -> None:
     """Subscribe ``on_progress`` to HiGHS's MIP events (see :func:`solve_milp`)."""
     # the interrupt event fires with each MIP log report; reports go to no console
     h.setOptionValue("output_flag", True)
     h.setOptionValue("log_to_console", False)
     h.setOptionValue("mip_min_logging_interval", 0.0)
+    stop = [False]  # asked for on a solution event: honoured at the next interrupt event
 
     def on_bound(e: Any) -> None:
-        on_progress(float(e.data_out.mip_dual_bound), None)
+        stop[0] = bool(on_progress(float(e.data_out.mip_dual_bound), None)) or stop[0]
+        if stop[0]:
+            e.interrupt()
 
     def on_solution(e: Any) -> None:
         x = np.asarray(e.data_out.mip_solution, dtype=np.float64)
-        on_progress(float(e.data_out.mip_dual_bound), x)
+        stop[0] = bool(on_progress(float(e.data_out.mip_dual_bound), x)) or stop[0]
 
     h.cbMipInterrupt.subscribe(on_bound)
     h.cbMipImprovingSolution.subscribe(on_solution)

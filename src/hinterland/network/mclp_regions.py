@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,7 +126,7 @@ def region_search(
     max_sites: int = 300,
     sub_seconds: float = 5.0,
     patience: int = 25,
-    target: float = float("inf"),
+    stop: Callable[[float], bool] | None = None,
     threads: int = 1,
     escalate: int = 0,
 ) -> RegionSearch:
@@ -150,8 +151,9 @@ def region_search(
     patience
         Stop after this many region problems in a row without a better set (or the
         seeds run out) ...
-    target
-        Stop once the covered weight reaches this (e.g. what closes the gap).
+    stop
+        Called with the covered weight before each region problem; ``True`` stops
+        the search (e.g. once the gap to a bound is closed).
     threads
         HiGHS threads.
     escalate
@@ -181,7 +183,7 @@ def region_search(
     queue = deque(int(s) for s in seeds)
     regions = improved = idle = 0
     value = float(w[cnt > 0].sum())
-    while time.perf_counter() < deadline and value < target:
+    while time.perf_counter() < deadline and not (stop is not None and stop(value)):
         if not queue or idle >= patience:
             if escalate <= 0:
                 break

@@ -121,11 +121,7 @@ def collect_companion(c: Companion, *, wait: bool) -> Answer | None:
         if c.process.poll() is None:
             c.process.kill()
             c.process.wait()
-        if not c.answer_path.exists():
-            return None
-        with c.answer_path.open("rb") as fh:
-            answer: Answer = pickle.load(fh)
-        return answer
+        return c.peek()
     finally:
         if c.process.poll() is None:
             c.process.kill()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
 from hinterland.scale import dask_client
 
 

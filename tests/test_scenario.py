@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hinterland.errors import InputError
+from hinterland.core.errors import InputError
 from hinterland.scenario import Scenario, load_scenario
 
 

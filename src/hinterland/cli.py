@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from hinterland.commands._common import console_err
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
 
 #: Stage command modules, in the order they appear in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = (

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
 
 
 @contextmanager

@@ -21,9 +21,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from hinterland.core.errors import HinterlandError, InputError
 from hinterland.data.rurality import RURALITY_CLASSES
 from hinterland.demand.rates import DemandRates
-from hinterland.errors import HinterlandError, InputError
 from hinterland.geo.travel import DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH, TravelModel
 
 

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hinterland.carriers import PostalPartner, daily_statements, ledger_lines
+from hinterland.carriers import daily_statements, ledger_lines
 from hinterland.carriers.settlement import reconcile
-from hinterland.errors import HinterlandError, InputError
+from hinterland.core.errors import HinterlandError, InputError
+from hinterland.operations import PostalPartner
 from hinterland.store import ledger as store
 from hinterland.store.db import database_url, make_engine
 

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
+from hinterland.core.errors import DataFileError
 from hinterland.data import REGISTRY, data_path
-from hinterland.errors import DataFileError
 
 
 def test_every_shared_file_is_registered_with_its_hash(data_folder):

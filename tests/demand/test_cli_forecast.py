@@ -12,7 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 from hinterland.commands import forecast as cmd
-from hinterland.errors import InputError
+from hinterland.core.errors import InputError
 
 
 def _app() -> typer.Typer:

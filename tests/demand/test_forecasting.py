@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from hinterland.core.errors import HinterlandError
 from hinterland.demand.backtest import backtest, rolling_cutoffs
 from hinterland.demand.forecast import forecast_panel
 from hinterland.demand.metrics import score
 from hinterland.demand.selection import SELECTION_METHODS, select_and_forecast
-from hinterland.errors import HinterlandError
 
 
 def _panel(n: int = 60, t: int = 40, seed: int = 0) -> np.ndarray:

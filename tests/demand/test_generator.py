@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hinterland.core.errors import HinterlandError
 from hinterland.demand.catalogue import generate_catalogue
 from hinterland.demand.orders import expected_parcels, generate_order_stream, generate_orders
 from hinterland.demand.rates import RURALITY_ORDER, DemandRates
-from hinterland.errors import HinterlandError
 
 
 def _zips(n_per_class: int = 200, seed: int = 0) -> pd.DataFrame:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from hinterland.core.errors import InputError
 from hinterland.demand.history import demand_series, load_order_history
-from hinterland.errors import InputError
 
 HEAD = "timestamp,item,zip,quantity\n"
 GOOD = (

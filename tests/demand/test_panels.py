@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hinterland.core.errors import InputError
 from hinterland.demand.panels import read_panel
-from hinterland.errors import InputError
 
 
 def test_long_layout(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
 from hinterland.geo import EARTH_RADIUS_KM, TravelModel, haversine_km
 
 lat = st.floats(-89.9, 89.9)

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hinterland.core.errors import InputError
 from hinterland.demand.catalogue import generate_catalogue
 from hinterland.demand.history import demand_series, orders_to_history
 from hinterland.demand.orders import generate_order_stream
-from hinterland.errors import InputError
 from hinterland.inventory.assortment import StockPolicy, plan_assortment, popularity_plan
 from hinterland.inventory.stock import fill_rate
 from hinterland.inventory.verify import check_plan

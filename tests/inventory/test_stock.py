@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
 from hinterland.inventory.stock import base_stock_for_fill, expected_loss, fill_rate
 from hinterland.inventory.verify import recheck_fill
 

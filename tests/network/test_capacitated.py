@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from hinterland.errors import HinterlandError, InfeasibleError, InputError
+from hinterland.core.errors import HinterlandError, InfeasibleError, InputError
 from hinterland.network.capacitated import solve_capacitated_coverage
 from hinterland.network.coverage import filter_states
 from hinterland.network.design import DesignSpec, design, zip_candidates

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
 from hinterland.geo import TravelModel
 from hinterland.network.coverage import (
     PromiseAssumptions,

@@ -12,7 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from hinterland.errors import HinterlandError, InfeasibleError
+from hinterland.core.errors import HinterlandError, InfeasibleError
 from hinterland.geo import TravelModel
 from hinterland.network.coverage import PromiseAssumptions, filter_states, promise_coverage
 from hinterland.network.design import DesignSpec, SiteCosts, design, zip_candidates

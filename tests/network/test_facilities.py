@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from hinterland.errors import InputError
+from hinterland.core.errors import InputError
 from hinterland.network.facilities import FACILITY_KINDS, facilities_frame, load_facilities
 
 

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from hinterland.errors import InfeasibleError
+from hinterland.core.errors import InfeasibleError
 from hinterland.network.maxcover import reduce_instance, solve_max_coverage
 from hinterland.network.verify import check_coverage
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hinterland.errors import InfeasibleError
+from hinterland.core.errors import InfeasibleError
 from hinterland.network.pmedian import (
     greedy_pmedian,
     local_search_pmedian,
@@ -74,7 +74,7 @@ def test_reader_last_duplicate_edge_wins(tmp_path: Path) -> None:
 def test_bad_p_and_bad_costs() -> None:
     with pytest.raises(InfeasibleError):
         solve_pmedian(np.ones((3, 2)), 3)
-    from hinterland.errors import InputError
+    from hinterland.core.errors import InputError
 
     with pytest.raises(InputError):
         solve_pmedian(-np.ones((3, 2)), 1)

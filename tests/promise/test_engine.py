@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hinterland.errors import InputError
+from hinterland.core.errors import InputError
 from hinterland.promise import (
     MODES,
     TIERS,

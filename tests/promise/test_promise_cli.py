@@ -12,7 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 from hinterland.commands import promise as cmd
-from hinterland.errors import InputError
+from hinterland.core.errors import InputError
 
 ORDERS = """order_id,destination_zip,lat,lon,weight_kg,order_time,tier
 a1,69201,,,1.2,2025-03-04T13:00,next_day

@@ -11,7 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from hinterland.commands import route as route_cmd
-from hinterland.errors import InputError
+from hinterland.core.errors import InputError
 from hinterland.routing.station_day import station_day
 
 from .conftest import make_stops

@@ -19,9 +19,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 
-from hinterland.carriers import PostalPartner, daily_statements, ledger_lines
+from hinterland.carriers import daily_statements, ledger_lines
 from hinterland.carriers.settlement import MONEY_COLUMNS, reconcile
-from hinterland.errors import InputError
+from hinterland.core.errors import InputError
+from hinterland.operations import PostalPartner
 from hinterland.store import ledger as store
 from hinterland.store.db import make_engine
 

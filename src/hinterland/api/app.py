@@ -32,8 +32,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
-from hinterland.carriers.money import to_cents
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
+from hinterland.core.money import to_cents
 from hinterland.promise.engine import (
     MODE_CARRIER,
     MODES,

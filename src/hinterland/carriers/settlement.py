@@ -34,9 +34,9 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from hinterland.carriers.money import CENT, to_cents, usd
-from hinterland.carriers.postal import PostalPartner
-from hinterland.errors import HinterlandError, InputError
+from hinterland.core.errors import HinterlandError, InputError
+from hinterland.core.money import CENT, to_cents, usd
+from hinterland.operations.postal import PostalPartner
 
 SERVICES: tuple[str, ...] = ("express_24h", "priority_same_day")
 

@@ -38,7 +38,7 @@ def _sites_any_kind(
     path: Path, lat_col: str | None, lon_col: str | None, id_col: str | None, kind: str | None
 ):
     """Load sites for reach, where the kind does not matter: default ``delivery_station``."""
-    from hinterland.errors import InputError
+    from hinterland.core.errors import InputError
 
     try:
         return read_facilities(path, lat_col, lon_col, id_col, kind)

@@ -109,8 +109,8 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Choose new sites under a budget and count: max coverage or p-median."""
+        from hinterland.core.errors import HinterlandError
         from hinterland.data import data_path, zip_areas
-        from hinterland.errors import HinterlandError
         from hinterland.network.coverage import PromiseAssumptions, filter_states
         from hinterland.network.design import (
             DesignSpec,

@@ -22,7 +22,7 @@ from hinterland.commands._common import (
     split_options,
     write_table,
 )
-from hinterland.errors import HinterlandError, InputError
+from hinterland.core.errors import HinterlandError, InputError
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON summary.")]
 

@@ -19,7 +19,7 @@ from hinterland.commands._common import (
     print_table,
     write_table,
 )
-from hinterland.errors import HinterlandError, InputError
+from hinterland.core.errors import HinterlandError, InputError
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -85,7 +85,7 @@ def register(app: typer.Typer) -> None:
             bar.update(task, description="building the network (nearest sites, line-haul)")
             service = None
             if partner_service is not None:
-                from hinterland.carriers.postal import check_service_table
+                from hinterland.operations.postal import check_service_table
 
                 service = check_service_table(_read_table(partner_service),
                                               source=str(partner_service))

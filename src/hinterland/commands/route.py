@@ -19,7 +19,7 @@ from hinterland.commands._common import (
     print_table,
     write_table,
 )
-from hinterland.errors import InputError
+from hinterland.core.errors import InputError
 
 
 def _read_table(path: Path, source: str) -> pd.DataFrame:

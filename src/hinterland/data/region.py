@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from hinterland.core.errors import HinterlandError
 from hinterland.data.rurality import RURALITY_CLASSES
-from hinterland.errors import HinterlandError
 
 
 def select_zip_areas(

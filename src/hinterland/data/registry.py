@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pooch
 
-from hinterland.errors import DataFileError
+from hinterland.core.errors import DataFileError
 
 _RAW = "https://raw.githubusercontent.com"
 

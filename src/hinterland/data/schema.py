@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from hinterland.errors import InputError
+from hinterland.core.errors import InputError
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from hinterland.core.errors import HinterlandError
 from hinterland.demand.forecast import DEFAULT_MODELS, forecast_panel
 from hinterland.demand.metrics import per_series_errors, score
-from hinterland.errors import HinterlandError
 
 #: ``forecaster(train_panel, h) -> {model name: (n_series, h) array}``
 Forecaster = Callable[[np.ndarray, int], dict[str, np.ndarray]]

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from hinterland.core.errors import HinterlandError
 from hinterland.demand.rates import RURALITY_ORDER
-from hinterland.errors import HinterlandError
 
 #: Category: (share of items, median weight kg, median cube litres,
 #: affinity multipliers metro, micropolitan, small_town, rural). The weights,

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
 
 #: Models available by name. Intermittent-demand models follow Croston (1972),
 #: Syntetos & Boylan (2005, SBA), Teunter-Syntetos-Babai (2011, TSB), Nikolopoulos

@@ -12,7 +12,7 @@ quantity   units, integer >= 0
 ========== ======================================================================
 
 Extra columns are kept. Any bad value raises
-:class:`~hinterland.errors.InputError` naming the file, the 1-based data row
+:class:`~hinterland.core.errors.InputError` naming the file, the 1-based data row
 (header excluded) and the column.
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from hinterland.errors import InputError
+from hinterland.core.errors import InputError
 
 HISTORY_COLUMNS: tuple[str, ...] = ("timestamp", "item", "zip", "quantity")
 

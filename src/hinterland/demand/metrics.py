@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from hinterland.core.errors import HinterlandError
 from hinterland.demand.catalogue import Catalogue
 from hinterland.demand.rates import RURALITY_ORDER, DemandRates
-from hinterland.errors import HinterlandError
 
 #: Share of orders placed in each hour 0..23 (assumption: evening peak).
 HOURLY_PROFILE: tuple[float, ...] = (

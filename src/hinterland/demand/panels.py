@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from hinterland.errors import InputError
+from hinterland.core.errors import InputError
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hinterland.core.errors import InputError
 from hinterland.demand.forecast import DEFAULT_MODELS, panel_from_long
 from hinterland.demand.selection import Selection, select_and_forecast
-from hinterland.errors import InputError
 
 
 def _split_ids(ids: pd.Index) -> tuple[np.ndarray, np.ndarray]:

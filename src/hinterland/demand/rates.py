@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
 
 RURALITY_ORDER: tuple[str, ...] = ("metro", "micropolitan", "small_town", "rural")
 
@@ -131,7 +131,7 @@ class DemandRates:
     def from_mapping(cls, values: Mapping[str, Any]) -> DemandRates:
         """Build from a plain mapping (e.g. a scenario's ``[demand]`` table).
 
-        Unknown keys raise :class:`~hinterland.errors.HinterlandError`.
+        Unknown keys raise :class:`~hinterland.core.errors.HinterlandError`.
         """
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = set(values) - names

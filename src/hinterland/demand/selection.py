@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from hinterland.core.errors import HinterlandError
 from hinterland.demand.backtest import backtest, window_errors
 from hinterland.demand.forecast import DEFAULT_MODELS, forecast_panel
-from hinterland.errors import HinterlandError
 
 SELECTION_METHODS: tuple[str, ...] = ("combo", "pooled", "per_series", "per_series_topk")
 

@@ -25,7 +25,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
-from hinterland.errors import HinterlandError, InputError
+from hinterland.core.errors import HinterlandError, InputError
 from hinterland.geo.distance import chord_to_km, haversine_km, unit_vectors
 from hinterland.geo.travel import empty_pairs, pairs_frame
 

@@ -26,8 +26,8 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
+from hinterland.core.errors import HinterlandError
 from hinterland.data.rurality import RURALITY_CLASSES
-from hinterland.errors import HinterlandError
 from hinterland.geo.distance import chord_to_km, haversine_km, km_to_chord, unit_vectors
 
 DEFAULT_CIRCUITY = {"metro": 1.20, "micropolitan": 1.25, "small_town": 1.30, "rural": 1.35}

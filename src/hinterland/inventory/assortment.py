@@ -27,7 +27,7 @@ replenishment). Choose at most one level per item to maximise orders served::
 ``method="milp"`` solves it with HiGHS (``scipy.optimize.milp``) and reports
 HiGHS's dual bound; ``method="greedy"`` rounds the LP relaxation down and
 fills what is left by value per used capacity, with the LP optimum as bound.
-Both return a :class:`~hinterland.certificate.Certificate` whose ``verified``
+Both return a :class:`~hinterland.core.certificate.Certificate` whose ``verified``
 comes from :func:`hinterland.inventory.verify.check_plan`.
 
 Output tables
@@ -57,8 +57,8 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from hinterland.certificate import Certificate
-from hinterland.errors import HinterlandError, InputError
+from hinterland.core.certificate import Certificate
+from hinterland.core.errors import HinterlandError, InputError
 from hinterland.inventory.stock import base_stock_for_fill, fill_rate
 from hinterland.inventory.verify import check_plan
 
@@ -275,7 +275,7 @@ def plan_assortment(
     -------
     (plan, summary, certificates)
         ``plan`` and ``summary`` as in the module docstring; ``certificates``
-        maps hub -> :class:`~hinterland.certificate.Certificate` (objective =
+        maps hub -> :class:`~hinterland.core.certificate.Certificate` (objective =
         expected orders served per day).
     """
     policy = policy or StockPolicy()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
 
 
 def simulate_served(

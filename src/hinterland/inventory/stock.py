@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
 
 
 def _nb_params(mean: np.ndarray, vmr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

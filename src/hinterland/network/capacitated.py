@@ -45,8 +45,8 @@ import pandas as pd
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
-from hinterland.certificate import Certificate
-from hinterland.errors import InfeasibleError, InputError
+from hinterland.core.certificate import Certificate
+from hinterland.core.errors import InfeasibleError, InputError
 from hinterland.network._highs import solve_lp, solve_milp
 from hinterland.network.verify import check_capacitated_coverage
 

@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hinterland.core.errors import HinterlandError
 from hinterland.data.region import select_zip_areas
 from hinterland.data.rurality import RURALITY_CLASSES
-from hinterland.errors import HinterlandError
 from hinterland.geo import TravelModel
 
 __all__ = [

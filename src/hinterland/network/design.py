@@ -34,9 +34,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from hinterland.certificate import Certificate
+from hinterland.core.certificate import Certificate
+from hinterland.core.errors import HinterlandError, InfeasibleError
 from hinterland.data.rurality import RURALITY_CLASSES
-from hinterland.errors import HinterlandError, InfeasibleError
 from hinterland.network.capacitated import CapacitatedResult, solve_capacitated_coverage
 from hinterland.network.coverage import (
     PROMISE_CLASSES,

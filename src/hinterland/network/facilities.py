@@ -16,7 +16,7 @@ holds_inventory bool  whether orders can ship from local stock
 Files may be CSV, Parquet or GeoJSON (Point features). Columns are mapped by
 option or detected from common names (``latitude``/``lat``, ``longitude``/
 ``lng``/``lon``/``long``, and names ending in ``_lat``/``_lon``...). A bad row
-raises :class:`~hinterland.errors.InputError` naming file, row and column, and
+raises :class:`~hinterland.core.errors.InputError` naming file, row and column, and
 nothing is returned.
 """
 
@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from hinterland.core.errors import InputError
 from hinterland.data.schema import Column, check_table
-from hinterland.errors import InputError
 
 FACILITY_KINDS: tuple[str, ...] = (
     "fulfillment_center",

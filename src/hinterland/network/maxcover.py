@@ -32,7 +32,7 @@ Coverage is given as sparse pairs ``(demand row, candidate column)``. The solver
    companion's latest bound and incumbent as they come, and stops as soon as the
    better incumbent and the lower bound of the two are within the requested gap.
 
-Every result carries a :class:`~hinterland.certificate.Certificate`; its ``verified``
+Every result carries a :class:`~hinterland.core.certificate.Certificate`; its ``verified``
 flag and ``checks`` come from :func:`hinterland.network.verify.check_coverage`, which
 recounts covered weight from the original pairs.
 """
@@ -48,8 +48,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
-from hinterland.certificate import Certificate
-from hinterland.errors import InfeasibleError, InputError
+from hinterland.core.certificate import Certificate
+from hinterland.core.errors import InfeasibleError, InputError
 from hinterland.network._highs import solve_lp, solve_milp
 from hinterland.network.mclp_blocks import block_bound, fractional_blocks, repair_count
 from hinterland.network.mclp_companion import Companion, collect_companion, start_companion

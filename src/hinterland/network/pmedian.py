@@ -18,7 +18,7 @@ instance set:
 When the Lagrangian bound already meets the incumbent (with integer costs, when its
 ceiling does), step 3 is skipped.
 
-The result carries a :class:`~hinterland.certificate.Certificate` whose
+The result carries a :class:`~hinterland.core.certificate.Certificate` whose
 ``verified`` flag comes from :func:`hinterland.network.verify.check_pmedian`,
 which recomputes the cost from the open set alone.
 """
@@ -35,8 +35,8 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import csgraph_from_dense, shortest_path
 
-from hinterland.certificate import Certificate
-from hinterland.errors import InfeasibleError, InputError
+from hinterland.core.certificate import Certificate
+from hinterland.core.errors import InfeasibleError, InputError
 from hinterland.network._highs import solve_milp
 from hinterland.network.verify import check_pmedian
 

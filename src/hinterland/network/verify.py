@@ -3,7 +3,7 @@
 Nothing here shares code with the solvers that build solutions: each function
 recomputes a solution's value from the raw inputs (costs, coordinates, radii) with
 plain, deliberately simple numpy, and reports what it found. Solvers put the result
-in their :class:`~hinterland.certificate.Certificate` (``verified`` and ``checks``).
+in their :class:`~hinterland.core.certificate.Certificate` (``verified`` and ``checks``).
 """
 
 from __future__ import annotations

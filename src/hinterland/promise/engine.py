@@ -48,13 +48,13 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
-from hinterland.carriers.drones import DroneFleet
-from hinterland.carriers.money import to_cents, usd
-from hinterland.carriers.postal import PostalPartner, check_service_table, service_areas
-from hinterland.carriers.vans import LineHaul, VanFleet
-from hinterland.errors import HinterlandError, InputError
+from hinterland.core.errors import HinterlandError, InputError
+from hinterland.core.money import to_cents, usd
 from hinterland.geo import TravelModel, unit_vectors
 from hinterland.geo.distance import chord_to_km
+from hinterland.operations.drones import DroneFleet
+from hinterland.operations.postal import PostalPartner, check_service_table, service_areas
+from hinterland.operations.vans import LineHaul, VanFleet
 
 MODES: tuple[str, ...] = (
     "hub_van",
@@ -536,9 +536,9 @@ class PromiseEngine:
         Travel model for road km and drive minutes (default
         :class:`~hinterland.geo.TravelModel`).
     partner_service
-        The partner's service table (:data:`~hinterland.carriers.postal.SERVICE_COLUMNS`
+        The partner's service table (:data:`~hinterland.operations.postal.SERVICE_COLUMNS`
         with ``office_id`` naming facility ids); default
-        :func:`~hinterland.carriers.postal.service_areas` over the partner offices.
+        :func:`~hinterland.operations.postal.service_areas` over the partner offices.
     """
 
     def __init__(

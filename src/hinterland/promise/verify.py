@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from hinterland.certificate import Certificate
+from hinterland.core.certificate import Certificate
 from hinterland.promise.engine import TIERS, PromiseResult, Reason
 
 _DEADLINE_DAYS = {"same_day": 1, "next_day": 2, "two_day": 3}

@@ -2,7 +2,7 @@
 
 CO2 is ``km x co2_kg_per_km`` of each route's vehicle type; the default
 0.27 kg/km (270 g/km) is a diesel large van (~10 l/100 km x 2.68 kg CO2/l, see
-:mod:`hinterland.carriers.vans`).
+:mod:`hinterland.operations.vans`).
 """
 
 from __future__ import annotations

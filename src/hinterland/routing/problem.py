@@ -38,17 +38,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hinterland.carriers.drones import DroneFleet
-from hinterland.carriers.vans import VanFleet
-from hinterland.errors import HinterlandError, InputError
+from hinterland.core.errors import HinterlandError, InputError
 from hinterland.geo import TravelModel, haversine_km
+from hinterland.operations.drones import DroneFleet
+from hinterland.operations.vans import VanFleet
 
 STOP_KINDS = ("delivery", "handoff", "pickup")
 
 _VANS = VanFleet()
 
 #: Defaults of the fleet table's optional columns (costs and CO2 follow
-#: :class:`hinterland.carriers.vans.VanFleet`: 42 USD/h, 0.45 USD/km, 270 g CO2/km).
+#: :class:`hinterland.operations.vans.VanFleet`: 42 USD/h, 0.45 USD/km, 270 g CO2/km).
 FLEET_DEFAULTS: dict[str, float] = {
     "shift_start_min": 8 * 60.0,
     "shift_min": 10 * 60.0,

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hinterland.certificate import Certificate
+from hinterland.core.certificate import Certificate
 from hinterland.routing.engine import solve_data
 from hinterland.routing.problem import (
     COST_PER_USD,
@@ -328,7 +328,7 @@ def plan_routes(
     -------
     RoutePlan
         Routes, summary, unserved stops, drone queue and a
-        :class:`~hinterland.certificate.Certificate` (``bound`` is ``nan``: PyVRP
+        :class:`~hinterland.core.certificate.Certificate` (``bound`` is ``nan``: PyVRP
         proves none; ``verified`` from :mod:`hinterland.routing.verify`).
     """
     t0 = time.perf_counter()

@@ -21,8 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hinterland.core.errors import InputError
 from hinterland.demand.points import scatter_points
-from hinterland.errors import InputError
 from hinterland.routing.problem import Station
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import DeclarativeBase, Session
 
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
 
 ENV_VAR = "HINTERLAND_DB_URL"
 DEFAULT_URL = "sqlite:///hinterland.sqlite"

@@ -42,14 +42,14 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hinterland.carriers.money import from_cents, to_cents
 from hinterland.carriers.settlement import (
     LEDGER_COLUMNS,
     MONEY_COLUMNS,
     STATEMENT_COLUMNS,
     parse_date,
 )
-from hinterland.errors import InputError
+from hinterland.core.errors import InputError
+from hinterland.core.money import from_cents, to_cents
 from hinterland.store.db import Base, session_scope
 
 _CENTS = {c: c.replace("_usd", "_cents") for c in MONEY_COLUMNS}

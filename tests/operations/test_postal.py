@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hinterland.carriers import FeeSchedule, PostalPartner, service_areas, usd
-from hinterland.carriers.postal import LB_KG
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
+from hinterland.core.money import usd
+from hinterland.operations import FeeSchedule, PostalPartner, service_areas
+from hinterland.operations.postal import LB_KG
 
 SCHEDULE = FeeSchedule()
 weights = st.floats(min_value=1e-6, max_value=SCHEDULE.max_kg, allow_nan=False)

@@ -37,9 +37,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from hinterland.carriers.money import to_cents, usd
+from hinterland.core.errors import HinterlandError
+from hinterland.core.money import to_cents, usd
 from hinterland.data.rurality import RURALITY_CLASSES
-from hinterland.errors import HinterlandError
 
 #: Default km between consecutive stops, by rurality class.
 STOP_SPACING_KM: dict[str, float] = {"metro": 0.5, "micropolitan": 1.2, "small_town": 2.5,

@@ -36,9 +36,9 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
-from hinterland.carriers.money import CENT, round_cents, to_cents, usd
+from hinterland.core.errors import HinterlandError, InputError
+from hinterland.core.money import CENT, round_cents, to_cents, usd
 from hinterland.data.schema import Column, check_table
-from hinterland.errors import HinterlandError, InputError
 from hinterland.geo import TravelModel, unit_vectors
 from hinterland.geo.distance import chord_to_km
 

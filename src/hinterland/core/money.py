@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
 
 #: One cent.
 CENT = Decimal("0.01")

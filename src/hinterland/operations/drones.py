@@ -28,8 +28,8 @@ from decimal import Decimal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from hinterland.carriers.money import usd
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
+from hinterland.core.money import usd
 
 LB_KG = 0.45359237
 

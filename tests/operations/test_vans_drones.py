@@ -8,8 +8,8 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from hinterland.carriers import DroneFleet, LineHaul, VanFleet
-from hinterland.errors import HinterlandError
+from hinterland.core.errors import HinterlandError
+from hinterland.operations import DroneFleet, LineHaul, VanFleet
 
 
 def test_van_cost_is_stop_share_plus_stem_share() -> None:

@@ -1,8 +1,14 @@
-"""Settlement: exact ledger lines, daily statements, idempotent persistence."""
+"""Settlement: exact ledger lines, daily statements, independent reconciliation, persistence.
+
+The expected charges in the property tests are computed here, with plain Decimal
+arithmetic over the terms written out below, never with the pricing helpers of
+:mod:`hinterland.operations.postal` or :mod:`hinterland.carriers.settlement`.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections import defaultdict
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -11,45 +17,245 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hinterland.carriers import daily_statements, ledger_lines
-from hinterland.carriers.settlement import reconcile
+from hinterland.carriers.settlement import (
+    LEDGER_COLUMNS,
+    MONEY_COLUMNS,
+    STATEMENT_COLUMNS,
+    billable_pounds,
+    reconcile,
+)
 from hinterland.core.errors import HinterlandError, InputError
-from hinterland.operations import PostalPartner
+from hinterland.operations import FeeSchedule, PostalPartner
 from hinterland.store import ledger as store
 from hinterland.store.db import database_url, make_engine
 
 PARTNER = PostalPartner()
+KG_PER_LB = Decimal("0.45359237")  # exact, by definition of the pound
+CENT = Decimal("0.01")
 
-parcel = st.fixed_dictionaries(
-    {
-        "date": st.sampled_from(["2025-03-04", "2025-03-05"]),
-        "zip": st.sampled_from(["69201", "89049", "88030"]),
-        "office_id": st.just("PO-1"),
-        "weight_kg": st.floats(0.01, PARTNER.fees.max_kg),
-        "service": st.sampled_from(["express_24h", "priority_same_day"]),
-        "shipping_fee_usd": st.integers(0, 5000).map(lambda c: f"{c // 100}.{c % 100:02d}"),
+#: Each partner's terms written out as plain data: bands (max whole pounds, fee),
+#: priority surcharge, revenue share in percent, premises fee. Premises fees differ
+#: between every two partners, so a line priced by the wrong partner never adds up.
+TERMS: dict[str, dict[str, object]] = {
+    "usps_like": {"bands": [(1, "3.10"), (2, "3.60"), (5, "4.70"), (10, "6.90"), (20, "9.80"),
+                            (70, "15.40")],
+                  "surcharge": "4.00", "pct": "10", "premises": "0.25"},
+    "regional": {"bands": [(1, "2.50"), (3, "3.75"), (10, "5.10"), (40, "11.00")],
+                 "surcharge": "3.25", "pct": "12.5", "premises": "0.40"},
+    "coop": {"bands": [(2, "3.00"), (5, "4.05"), (20, "8.50"), (70, "19.99")],
+             "surcharge": "5.50", "pct": "7.25", "premises": "0.00"},
+}
+
+
+def _partner(name: str) -> PostalPartner:
+    t = TERMS[name]
+    bands = tuple((float(lb * KG_PER_LB), Decimal(fee)) for lb, fee in t["bands"])  # type: ignore[attr-defined]
+    return PostalPartner(name=name, fees=FeeSchedule(bands),
+                         priority_surcharge_usd=Decimal(str(t["surcharge"])),
+                         revenue_share_pct=Decimal(str(t["pct"])),
+                         premises_fee_usd=Decimal(str(t["premises"])))
+
+
+PARTNERS = {name: _partner(name) for name in TERMS}
+
+
+def _expected_line(row: dict[str, object]) -> dict[str, Decimal]:
+    """One parcel's charges by plain Decimal arithmetic on :data:`TERMS`."""
+    t = TERMS[str(row["partner"])]
+    pounds = Decimal(str(row["weight_lb"])).to_integral_value(rounding=ROUND_CEILING)
+    fee = next(Decimal(f) for lb, f in t["bands"] if pounds <= lb)  # type: ignore[attr-defined]
+    if row["service"] == "priority_same_day":
+        fee += Decimal(str(t["surcharge"]))
+    ship = Decimal(str(row["shipping_fee_usd"]))
+    share = (ship * Decimal(str(t["pct"])) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    premises = Decimal(str(t["premises"]))
+    return {"shipping_fee_usd": ship, "fee_usd": fee, "revenue_share_usd": share,
+            "premises_fee_usd": premises, "total_usd": fee + share + premises}
+
+
+@st.composite
+def parcel_rows(draw: st.DrawFn) -> dict[str, object]:
+    """A parcel of one of several partners, offices and days; weight in 1/1000 lb.
+
+    Whole-pound weights (band edges) are drawn often: the fee of a parcel of exactly
+    ``k`` lb is the band holding ``k``, one more thousandth of a pound is the next band.
+    """
+    partner = draw(st.sampled_from(sorted(TERMS)))
+    heaviest = TERMS[partner]["bands"][-1][0]  # type: ignore[index]
+    milli_lb = draw(st.integers(1, heaviest * 1000)
+                    | st.integers(1, heaviest).map(lambda k: k * 1000)
+                    | st.integers(1, heaviest - 1).map(lambda k: k * 1000 + 1))
+    weight_lb = Decimal(milli_lb) / 1000
+    cents = draw(st.integers(0, 5000) | st.integers(0, 10**9))
+    return {
+        "partner": partner,
+        "date": draw(st.sampled_from(["2025-03-04", "2025-03-05", "2025-03-31"])),
+        "zip": draw(st.sampled_from(["69201", "89049", "88030", "59001"])),
+        "office_id": draw(st.sampled_from(["PO-1", "PO-2", "PO-7", "PO-12"])),
+        "weight_lb": weight_lb,
+        "weight_kg": float(weight_lb * KG_PER_LB),
+        "service": draw(st.sampled_from(["express_24h", "priority_same_day"])),
+        "shipping_fee_usd": f"{cents // 100}.{cents % 100:02d}",
     }
-)
 
 
 def _table(rows: list[dict[str, object]]) -> pd.DataFrame:
-    return pd.DataFrame([{"parcel_id": f"p{i}", **r} for i, r in enumerate(rows)])
+    return pd.DataFrame([{"parcel_id": f"p{i}", **{k: v for k, v in r.items() if k != "weight_lb"}}
+                         for i, r in enumerate(rows)])
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(parcel, min_size=1, max_size=40))
-def test_statements_equal_sum_of_lines_exactly(rows: list[dict[str, object]]) -> None:
-    lines = ledger_lines(_table(rows), PARTNER)
+@settings(max_examples=80, deadline=None)
+@given(st.lists(parcel_rows(), min_size=1, max_size=40))
+def test_lines_and_statements_equal_an_independent_computation(
+    rows: list[dict[str, object]],
+) -> None:
+    lines = ledger_lines(_table(rows), PARTNERS)
     stmts = daily_statements(lines)
-    assert reconcile(lines, stmts) == []
-    for c in ("fee_usd", "revenue_share_usd", "premises_fee_usd", "total_usd"):
-        assert sum(stmts[c], Decimal(0)) == sum(lines[c], Decimal(0))
-        assert all(isinstance(v, Decimal) and v == v.quantize(Decimal("0.01")) for v in lines[c])
-    for line in lines.to_dict(orient="records"):
-        expect = PARTNER.parcel_charges(float(line["weight_kg"]),
-                                        Decimal(line["shipping_fee_usd"]),
-                                        priority=line["service"] == "priority_same_day")
-        assert line["total_usd"] == expect["total"]
-    assert stmts["parcels"].sum() == len(rows)
+    assert list(lines.columns) == list(LEDGER_COLUMNS)
+    assert list(stmts.columns) == list(STATEMENT_COLUMNS)
+    sums: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(
+        lambda: dict.fromkeys(MONEY_COLUMNS, Decimal(0)))
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for i, (row, line) in enumerate(zip(rows, lines.to_dict(orient="records"), strict=True)):
+        want = _expected_line(row)
+        assert line["parcel_id"] == f"p{i}" and line["partner"] == row["partner"]
+        assert line["office_id"] == row["office_id"] and line["date"] == row["date"]
+        for c in MONEY_COLUMNS:
+            assert isinstance(line[c], Decimal) and line[c] == want[c], (c, row)
+            sums[(str(row["partner"]), str(row["date"]))][c] += want[c]
+        counts[(str(row["partner"]), str(row["date"]))] += 1
+    assert [(r["partner"], r["date"]) for r in stmts.to_dict(orient="records")] == sorted(sums)
+    for s in stmts.to_dict(orient="records"):
+        key = (s["partner"], s["date"])
+        assert s["parcels"] == counts[key]
+        for c in MONEY_COLUMNS:
+            assert s[c] == sums[key][c], (key, c)
+    assert reconcile(lines, stmts, PARTNERS) == []
+
+
+def _tamper_cases() -> st.SearchStrategy[tuple[str, str, int]]:
+    return st.tuples(
+        st.sampled_from(["line", "statement", "parcels", "drop", "extra", "twice",
+                         "wrong_partner"]),
+        st.sampled_from(MONEY_COLUMNS),
+        st.sampled_from([-1, 1]),
+    )
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(parcel_rows(), min_size=1, max_size=12), _tamper_cases(), st.data())
+def test_any_single_tampered_field_is_caught(
+    rows: list[dict[str, object]], case: tuple[str, str, int], data: st.DataObject
+) -> None:
+    kind, column, step = case
+    lines = ledger_lines(_table(rows), PARTNERS)
+    stmts = daily_statements(lines)
+    i = data.draw(st.integers(0, len(lines) - 1), label="line")
+    j = data.draw(st.integers(0, len(stmts) - 1), label="statement")
+    cent = Decimal(step) / 100
+    if kind == "line":  # one line's money column off by a cent
+        lines.at[i, column] = lines.at[i, column] + cent
+        if column != "shipping_fee_usd":
+            # A charge is re-derived from the terms: caught even with statements rebuilt
+            # from the tampered line. The shipping fee is an input (nothing to re-derive
+            # it from): caught by the statement it no longer adds up to.
+            stmts = daily_statements(lines)
+    elif kind == "statement":
+        stmts.at[j, column] = stmts.at[j, column] + cent
+    elif kind == "parcels":
+        stmts.at[j, "parcels"] = int(stmts.at[j, "parcels"]) + step
+    elif kind == "drop":
+        stmts = stmts.drop(index=j).reset_index(drop=True)
+    elif kind == "extra":
+        stmts = pd.concat([stmts, stmts.iloc[[j]].assign(date="2025-04-01")], ignore_index=True)
+    elif kind == "twice":
+        stmts = pd.concat([stmts, stmts.iloc[[j]]], ignore_index=True)
+    else:  # the line is priced by another partner's terms but filed under its own
+        own = str(lines.at[i, "partner"])
+        other = data.draw(st.sampled_from(sorted(set(TERMS) - {own})), label="other")
+        moved = ledger_lines(_table(rows).iloc[[i]].assign(partner=other), PARTNERS)
+        lines.loc[i, ["fee_usd", "revenue_share_usd", "premises_fee_usd", "total_usd"]] = (
+            moved.loc[0, ["fee_usd", "revenue_share_usd", "premises_fee_usd", "total_usd"]])
+        stmts = daily_statements(lines)
+    assert reconcile(lines, stmts, PARTNERS) != []
+
+
+def _one_line(weight_kg: float, partner: str = "usps_like", **kw: object) -> dict[str, object]:
+    return {"partner": partner, "parcel_id": "a", "date": "2025-03-04", "zip": "69201",
+            "office_id": "PO-1", "weight_kg": weight_kg, "service": "express_24h",
+            "shipping_fee_usd": "2.99", **kw}
+
+
+def test_a_fee_from_the_wrong_partners_schedule_is_caught() -> None:
+    # 4.5 lb: usps_like charges 4.70 (band <= 5 lb), regional 5.10 (band <= 10 lb).
+    w = float(Decimal("4.5") * KG_PER_LB)
+    lines = ledger_lines(pd.DataFrame([_one_line(w)]), PARTNERS)
+    other = ledger_lines(pd.DataFrame([_one_line(w, "regional")]), PARTNERS)
+    assert lines.at[0, "fee_usd"] == Decimal("4.70") and other.at[0, "fee_usd"] == Decimal("5.10")
+    lines.at[0, "fee_usd"] = other.at[0, "fee_usd"]
+    lines.at[0, "total_usd"] = (lines.at[0, "fee_usd"] + lines.at[0, "revenue_share_usd"]
+                                + lines.at[0, "premises_fee_usd"])
+    problems = reconcile(lines, daily_statements(lines), PARTNERS)
+    assert any("fee_usd 5.10 != 4.70" in p for p in problems)
+    assert any("total_usd" in p for p in problems)
+
+
+@pytest.mark.parametrize(("pounds", "band_fee"),
+                         [("1", "3.10"), ("1.001", "3.60"), ("2", "3.60"), ("2.001", "4.70"),
+                          ("5", "4.70"), ("5.001", "6.90"), ("70", "15.40")])
+def test_band_edges_bill_whole_pounds(pounds: str, band_fee: str) -> None:
+    w = float(Decimal(pounds) * KG_PER_LB)
+    assert billable_pounds(w) == int(Decimal(pounds).to_integral_value(rounding=ROUND_CEILING))
+    lines = ledger_lines(pd.DataFrame([_one_line(w)]), PARTNERS)
+    assert lines.at[0, "fee_usd"] == Decimal(band_fee)
+    assert reconcile(lines, daily_statements(lines), PARTNERS) == []
+    # The neighbouring band's fee on the same line is a discrepancy.
+    fees = [Decimal(f) for _, f in TERMS["usps_like"]["bands"]]  # type: ignore[attr-defined]
+    k = fees.index(Decimal(band_fee))
+    for n in (k - 1, k + 1):
+        if 0 <= n < len(fees):
+            bad = lines.copy()
+            bad.at[0, "fee_usd"] = fees[n]
+            bad.at[0, "total_usd"] = fees[n] + bad.at[0, "revenue_share_usd"] + Decimal("0.25")
+            assert reconcile(bad, daily_statements(bad), PARTNERS) != []
+
+
+def test_billable_pounds_refuses_non_weights() -> None:
+    assert billable_pounds(1e-9) == 1
+    for w in (0.0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError):
+            billable_pounds(w)
+
+
+def test_reconcile_reports_lines_it_cannot_reprice() -> None:
+    lines = ledger_lines(pd.DataFrame([_one_line(1.0), _one_line(2.0, parcel_id="b")]), PARTNERS)
+    stmts = daily_statements(lines)
+    assert reconcile(lines, stmts, PARTNERS) == []
+    # Without the partner's terms nothing can be re-priced: a discrepancy, not a pass.
+    assert any("no terms for partner 'usps_like'" in p for p in reconcile(lines, stmts))
+    heavy = lines.copy()
+    heavy.at[0, "weight_kg"] = 40.0
+    assert any("heaviest band" in p for p in reconcile(heavy, stmts, PARTNERS))
+    for col, value in (("weight_kg", -1.0), ("service", "ground")):
+        bad = lines.copy()
+        bad.at[0, col] = value
+        assert any("line usps_like/a" in p for p in reconcile(bad, stmts, PARTNERS)), col
+    sub_cent = lines.copy()
+    sub_cent.at[0, "fee_usd"] = Decimal("3.605")
+    assert any("not a whole number of cents" in p for p in reconcile(sub_cent, stmts, PARTNERS))
+    negative = lines.copy()
+    negative.at[0, "shipping_fee_usd"] = Decimal("-2.99")
+    assert any("< 0" in p for p in reconcile(negative, stmts, PARTNERS))
+    twice = pd.concat([lines, lines.iloc[[0]]], ignore_index=True)
+    assert any("listed twice" in p for p in reconcile(twice, daily_statements(twice), PARTNERS))
+    assert reconcile(lines.drop(columns="total_usd"), stmts, PARTNERS) == [
+        "ledger lines lack column(s): total_usd"]
+    assert reconcile(lines, stmts.drop(columns="parcels"), PARTNERS) == [
+        "statements lack column(s): parcels"]
+    # Empty ledger and no statements reconcile; a statement of nothing does not.
+    assert reconcile(lines.iloc[:0], stmts.iloc[:0], PARTNERS) == []
+    assert reconcile(lines.iloc[:0], stmts, PARTNERS) == [
+        "('usps_like', '2025-03-04'): statement without ledger lines"]
 
 
 def test_reconcile_catches_a_tampered_statement() -> None:
@@ -144,6 +350,9 @@ def test_several_partners_each_priced_by_their_terms() -> None:
     assert list(stmts["partner"]) == ["regional", "usps_like"]
     assert lines.loc[1, "premises_fee_usd"] == Decimal("0.40")
     assert lines.loc[1, "revenue_share_usd"] == Decimal("0.37")  # 12.5 % of 2.99 = 0.37375
-    assert reconcile(lines, stmts) == []
+    assert reconcile(lines, stmts, {"usps_like": a, "regional": b}) == []
+    # Re-priced by the other partner's terms, the regional line does not reconcile.
+    assert any("line regional/x" in p for p in reconcile(lines, stmts, {"usps_like": a,
+                                                                        "regional": a}))
     with pytest.raises(InputError, match="no terms"):
         ledger_lines(pd.DataFrame(rows), {"usps_like": a})

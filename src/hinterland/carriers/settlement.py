@@ -2,8 +2,10 @@
 
 Ledger lines and statements hold exact :class:`~decimal.Decimal` dollars. A
 statement's amounts are the exact sums of its lines (no rounding after the
-per-line rounding), so statements reconcile to the cent; :func:`reconcile`
-re-checks that with independent integer-cent arithmetic.
+per-line rounding), so statements reconcile to the cent. :func:`reconcile` is the
+independent check: it re-prices every line from the partner's own terms by its own
+path (exact fractions of a cent, weight rounded up to whole pounds) and recomputes
+every statement from the re-priced lines.
 
 Parcel table (input of :func:`ledger_lines`), one row per parcel handed to the partner:
 
@@ -28,14 +30,15 @@ Statement (:data:`STATEMENT_COLUMNS`): one row per (partner, date).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from decimal import Decimal
+from fractions import Fraction
 
-import numpy as np
 import pandas as pd
 
 from hinterland.core.errors import HinterlandError, InputError
-from hinterland.core.money import CENT, to_cents, usd
+from hinterland.core.money import CENT, usd
 from hinterland.operations.postal import PostalPartner
 
 SERVICES: tuple[str, ...] = ("express_24h", "priority_same_day")
@@ -174,37 +177,178 @@ def daily_statements(lines: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=list(STATEMENT_COLUMNS))
 
 
-def reconcile(lines: pd.DataFrame, statements: pd.DataFrame) -> list[str]:
-    """Independent check: statements equal the integer-cent sums of their lines.
+def reconcile(
+    lines: pd.DataFrame,
+    statements: pd.DataFrame,
+    partner: PostalPartner | Mapping[str, PostalPartner] | None = None,
+) -> list[str]:
+    """Independent check of ledger lines and statements against the partners' own terms.
 
-    Returns the list of discrepancies (empty when everything reconciles). Also checks
-    every line's ``total_usd = fee + revenue_share + premises_fee``.
+    Every line is re-priced from its partner's terms by a separate path (exact
+    fractions of a cent, not the helpers that priced it): the fee of the weight band
+    holding the parcel's billable weight (:func:`billable_pounds`), the priority
+    surcharge, the revenue share rounded half up to the cent, the premises fee, and
+    their total. Each money column of each line is compared with that re-derivation.
+    The statements are then recomputed from the re-derived lines, one per (partner,
+    date), and compared both ways (a missing statement, an extra statement, a
+    statement listed twice) and column by column: the parcel count and every money
+    column.
+
+    Parameters
+    ----------
+    lines
+        Ledger lines (:data:`LEDGER_COLUMNS`).
+    statements
+        Statements (:data:`STATEMENT_COLUMNS`).
+    partner
+        The terms the lines were priced by, as for :func:`ledger_lines` (default
+        :class:`PostalPartner`). A line of a partner without terms is a discrepancy.
+
+    Returns
+    -------
+    list of str
+        The discrepancies found; empty when everything reconciles to the cent.
     """
+    terms: dict[str, PostalPartner]
+    if partner is None:
+        own = PostalPartner()
+        terms = {own.name: own}
+    elif isinstance(partner, PostalPartner):
+        terms = {partner.name: partner}
+    else:
+        terms = {str(k): v for k, v in partner.items()}
     problems: list[str] = []
-    cents = {c: np.array([to_cents(Decimal(v)) for v in lines[c]], dtype=np.int64)
-             for c in MONEY_COLUMNS} if len(lines) else {c: np.zeros(0, np.int64)
-                                                          for c in MONEY_COLUMNS}
-    parts = cents["fee_usd"] + cents["revenue_share_usd"] + cents["premises_fee_usd"]
-    for i in np.flatnonzero(parts != cents["total_usd"]):
-        problems.append(f"line {lines['parcel_id'].iloc[i]}: total != fee + share + premises")
-    keys = list(zip(lines["partner"], lines["date"], strict=True)) if len(lines) else []
+    for table, cols, what in ((lines, LEDGER_COLUMNS, "ledger lines"),
+                              (statements, STATEMENT_COLUMNS, "statements")):
+        absent = [c for c in cols if c not in table.columns]
+        if absent:
+            return [f"{what} lack column(s): {', '.join(absent)}"]
+    money_cols = ("fee_usd", "revenue_share_usd", "premises_fee_usd", "total_usd")
     expected: dict[tuple[str, str], dict[str, int]] = {}
-    for j, key in enumerate(keys):
-        acc = expected.setdefault(key, {c: 0 for c in MONEY_COLUMNS} | {"parcels": 0})
+    seen: set[tuple[str, str]] = set()
+    for rec in lines.to_dict(orient="records"):
+        name, pid, date = str(rec["partner"]), str(rec["parcel_id"]), str(rec["date"])
+        where = f"line {name}/{pid}"
+        if (name, pid) in seen:
+            problems.append(f"{where}: parcel listed twice")
+        seen.add((name, pid))
+        if name not in terms:
+            problems.append(f"{where}: no terms for partner {name!r}")
+            continue
+        got = {c: _exact_cents(rec[c]) for c in (*money_cols, "shipping_fee_usd")}
+        bad = [c for c, v in got.items() if v is None]
+        if bad:
+            problems.append(f"{where}: {', '.join(bad)} not a whole number of cents")
+            continue
+        ship = got["shipping_fee_usd"]
+        assert ship is not None
+        if ship < 0:
+            problems.append(f"{where}: shipping_fee_usd {rec['shipping_fee_usd']} < 0")
+            continue
+        want = _reprice(terms[name], rec.get("weight_kg"), str(rec["service"]), ship)
+        if isinstance(want, str):
+            problems.append(f"{where}: {want}")
+            continue
+        for c in money_cols:
+            if got[c] != want[c]:
+                problems.append(f"{where}: {c} {rec[c]} != {_dollars(want[c])} by the terms")
+        acc = expected.setdefault((name, date), dict.fromkeys(MONEY_COLUMNS, 0) | {"parcels": 0})
         acc["parcels"] += 1
+        acc["shipping_fee_usd"] += ship
+        for c in money_cols:
+            acc[c] += want[c]
+    stated: dict[tuple[str, str], dict[str, object]] = {}
+    for srec in statements.to_dict(orient="records"):
+        key = (str(srec["partner"]), str(srec["date"]))
+        if key in stated:
+            problems.append(f"{key}: statement listed twice")
+        stated[key] = {str(k): v for k, v in srec.items()}
+    for key in sorted(expected.keys() - stated.keys()):
+        problems.append(f"{key}: no statement for ledger lines")
+    for key in sorted(stated.keys() - expected.keys()):
+        problems.append(f"{key}: statement without ledger lines")
+    for key in sorted(expected.keys() & stated.keys()):
+        row, want_stmt = stated[key], expected[key]
+        if _exact_int(row["parcels"]) != want_stmt["parcels"]:
+            problems.append(f"{key}: parcels {row['parcels']} != {want_stmt['parcels']}")
         for c in MONEY_COLUMNS:
-            acc[c] += int(cents[c][j])
-    got = {(str(r["partner"]), str(r["date"])): r for r in statements.to_dict(orient="records")}
-    for key in sorted(set(expected) | set(got)):
-        if key not in got:
-            problems.append(f"{key}: no statement for ledger lines")
-            continue
-        if key not in expected:
-            problems.append(f"{key}: statement without ledger lines")
-            continue
-        if int(got[key]["parcels"]) != expected[key]["parcels"]:
-            problems.append(f"{key}: parcels {got[key]['parcels']} != {expected[key]['parcels']}")
-        for c in MONEY_COLUMNS:
-            if to_cents(Decimal(got[key][c])) != expected[key][c]:
-                problems.append(f"{key}: {c} {got[key][c]} != {expected[key][c] / 100:.2f}")
+            if _exact_cents(row[c]) != want_stmt[c]:
+                problems.append(f"{key}: {c} {row[c]} != {_dollars(want_stmt[c])}")
     return problems
+
+
+#: Kilograms in one avoirdupois pound, exact by definition.
+_KG_PER_LB = Fraction(45359237, 10**8)
+
+
+def billable_pounds(weight_kg: float) -> int:
+    """Billable weight of a parcel: its weight rounded up to whole pounds.
+
+    The weight is taken at its shortest decimal form (``repr``) and fractions below
+    1e-9 lb (half a microgram: binary noise of a kilogram figure, far below any scale's
+    resolution) are dropped, so a parcel of exactly ``k`` pounds bills ``k`` pounds.
+
+    Raises
+    ------
+    ValueError
+        Weight not a positive finite number.
+    """
+    w = float(weight_kg)
+    if not (w > 0 and math.isfinite(w)):
+        raise ValueError(f"weight {weight_kg!r} kg is not a positive finite number")
+    return max(math.ceil(Fraction(repr(w)) / _KG_PER_LB - Fraction(1, 10**9)), 1)
+
+
+def _band_pounds(max_kg: float) -> int:
+    """Whole pounds a band holds under whole-pound billing (``k`` lb for a ``k x lb`` limit)."""
+    return math.floor(Fraction(repr(float(max_kg))) / _KG_PER_LB + Fraction(1, 10**9))
+
+
+def _exact_cents(value: object) -> int | None:
+    """Whole cents of a money value, ``None`` when it is not an exact number of cents."""
+    if isinstance(value, float | bool) or value is None:
+        return None
+    try:
+        f = Fraction(str(value).strip()) * 100
+    except (ValueError, ZeroDivisionError):
+        return None
+    return int(f) if f.denominator == 1 else None
+
+
+def _exact_int(value: object) -> int | None:
+    try:
+        f = Fraction(str(value).strip())
+    except (ValueError, ZeroDivisionError):
+        return None
+    return int(f) if f.denominator == 1 else None
+
+
+def _dollars(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def _reprice(terms: PostalPartner, weight_kg: object, service: str, ship_cents: int
+             ) -> dict[str, int] | str:
+    """One line's charges in cents from the partner's terms, or the reason it has none."""
+    if service not in SERVICES:
+        return f"service {service!r} is not one of {', '.join(SERVICES)}"
+    try:
+        pounds = billable_pounds(float(weight_kg))  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        return f"bad weight: {exc}"
+    fee: int | None = None
+    for max_kg, band_fee in terms.fees.bands:
+        if pounds <= _band_pounds(max_kg):
+            fee = _exact_cents(band_fee)
+            break
+    if fee is None:
+        return f"billable weight {pounds} lb is above the partner's heaviest band"
+    if service == "priority_same_day":
+        fee += _exact_cents(terms.priority_surcharge_usd) or 0
+    # Revenue share: pct % of the shipping fee, rounded half up to the cent.
+    raw = Fraction(ship_cents) * Fraction(str(terms.revenue_share_pct)) / 100
+    share = math.floor(raw + Fraction(1, 2))
+    premises = _exact_cents(terms.premises_fee_usd) or 0
+    return {"fee_usd": fee, "revenue_share_usd": share, "premises_fee_usd": premises,
+            "total_usd": fee + share + premises}

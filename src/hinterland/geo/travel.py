@@ -18,6 +18,7 @@ Defaults (assumptions, overridable in the scenario file):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -96,12 +97,20 @@ class TravelModel:
             missing = [c for c in RURALITY_CLASSES if c not in table]
             if missing:
                 raise HinterlandError(f"travel model {name} lacks classes: {', '.join(missing)}")
-        if min(self.circuity.values()) < 1.0:
-            raise HinterlandError("travel model circuity must be >= 1 (roads are never shorter)")
-        if min(self.speed_kmh.values()) <= 0:
-            raise HinterlandError("travel model speeds must be positive")
-        if self.access_min < 0:
-            raise HinterlandError("travel model access_min must be >= 0")
+        for cls in RURALITY_CLASSES:
+            circ, speed = float(self.circuity[cls]), float(self.speed_kmh[cls])
+            if not (math.isfinite(circ) and circ >= 1.0):
+                raise HinterlandError(f"travel model circuity[{cls}] must be finite and >= 1 "
+                                      f"(roads are never shorter), got {circ!r}")
+            if not (math.isfinite(speed) and speed > 0):
+                raise HinterlandError(
+                    f"travel model speed_kmh[{cls}] must be positive and finite, got {speed!r}")
+        if not (math.isfinite(self.access_min) and self.access_min >= 0):
+            raise HinterlandError(
+                f"travel model access_min must be finite and >= 0, got {self.access_min!r}")
+        if self.default_rurality not in RURALITY_CLASSES:
+            raise HinterlandError(f"travel model default_rurality {self.default_rurality!r} "
+                                  f"is not one of {', '.join(RURALITY_CLASSES)}")
 
     def _factors(
         self, rur_idx: NDArray[np.int64]
@@ -197,13 +206,13 @@ class TravelModel:
             raise HinterlandError("give exactly one of radius_km or radius_min")
         circ, speed = self._factors(_rurality_index(points, self.default_rurality))
         if radius_km is not None:
-            if radius_km < 0:
-                raise HinterlandError("radius_km must be >= 0")
+            if not (math.isfinite(radius_km) and radius_km >= 0):
+                raise HinterlandError(f"radius_km must be finite and >= 0, got {radius_km!r}")
             gc_radius = radius_km / circ
         else:
             assert radius_min is not None
-            if radius_min < 0:
-                raise HinterlandError("radius_min must be >= 0")
+            if not (math.isfinite(radius_min) and radius_min >= 0):
+                raise HinterlandError(f"radius_min must be finite and >= 0, got {radius_min!r}")
             gc_radius = np.maximum(radius_min - self.access_min, -1.0) / 60.0 * speed / circ
         if len(points) == 0 or len(centres) == 0:
             return empty_pairs()

@@ -26,7 +26,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from hinterland.demand.forecast import DEFAULT_MODELS, forecast_panel
+from hinterland.demand.forecast import (
+    DEFAULT_MODELS,
+    GLOBAL_MODEL,
+    MODELS_WITH_GLOBAL,
+    forecast_panel,
+)
 from hinterland.demand.metrics import score
 from hinterland.demand.panels import read_panel
 from hinterland.demand.selection import SELECTION_METHODS, select_and_forecast
@@ -42,8 +47,14 @@ def run(
     step: int = 1,
     min_train: int | None = None,
     drop_last: int = 0,
+    with_global: bool = False,
 ) -> pd.DataFrame:
     """Score every model and the selection on the last ``horizon`` periods.
+
+    With ``all_methods`` or ``with_global`` two more rows: the global LightGBM
+    model alone (``GlobalLightGBM``) and ``selection+global``, the ``combo``
+    selection whose candidates include it, choosing among candidates with a
+    validation bias within +-15 %.
 
     ``drop_last`` first removes that many final periods, so the test window is an
     earlier one (a second forecast origin, with the method fixed beforehand).
@@ -60,6 +71,31 @@ def run(
         secs = time.perf_counter() - t0
         s = score(test, fc, train)
         rows.append((name, s.rmsse, s.mase, s.bias, secs, s.n_series))
+    first = first_period(panel.periods, panel.season_length)
+    if all_methods or with_global:
+        t0 = time.perf_counter()
+        fc = forecast_panel(
+            train, horizon, [GLOBAL_MODEL], season_length=panel.season_length, first_period=first
+        )[GLOBAL_MODEL]
+        secs = time.perf_counter() - t0
+        s = score(test, fc, train)
+        rows.append((GLOBAL_MODEL, s.rmsse, s.mase, s.bias, secs, s.n_series))
+        t0 = time.perf_counter()
+        sel = select_and_forecast(
+            train,
+            horizon,
+            models=MODELS_WITH_GLOBAL,
+            season_length=panel.season_length,
+            n_windows=n_windows,
+            step=step,
+            min_train=min_train,
+            first_period=first,
+            max_bias=0.15,
+        )
+        secs = time.perf_counter() - t0
+        s = score(test, sel.forecast, train)
+        rows.append(("selection+global", s.rmsse, s.mase, s.bias, secs, s.n_series))
+        print(f"# selection+global: {sel.chosen} (cutoffs {sel.cutoffs})", file=sys.stderr)
     methods = SELECTION_METHODS if all_methods else ("combo",)
     for method in methods:
         t0 = time.perf_counter()
@@ -78,6 +114,14 @@ def run(
         rows.append((label, s.rmsse, s.mase, s.bias, secs, s.n_series))
         print(f"# {label}: {sel.chosen} (cutoffs {sel.cutoffs})", file=sys.stderr)
     return pd.DataFrame(rows, columns=["model", "rmsse", "mase", "bias", "seconds", "series"])
+
+
+def first_period(periods: pd.Index, season_length: int) -> int:
+    """Season position of the first period: month - 1 for ``YYYY-MM`` labels, else 0."""
+    label = str(periods[0])
+    if season_length == 12 and len(label) >= 7 and label[4] == "-" and label[5:7].isdigit():
+        return int(label[5:7]) - 1
+    return 0
 
 
 #: Validation designs of ``--sensitivity``: (n_windows, step, min_train; None = half).
@@ -166,6 +210,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--all-methods", action="store_true")
     ap.add_argument(
+        "--global",
+        dest="with_global",
+        action="store_true",
+        help="add the global LightGBM model and the selection with it (implied by --all-methods)",
+    )
+    ap.add_argument(
         "--sensitivity",
         action="store_true",
         help="instead: accuracy of the selection under several validation designs",
@@ -201,6 +251,7 @@ def main(argv: list[str] | None = None) -> None:
         step=args.step,
         min_train=args.min_train,
         drop_last=args.drop_last,
+        with_global=args.with_global,
     )
     text = res.to_csv(index=False, float_format="%.4f")
     sys.stdout.write(text)

@@ -10,6 +10,7 @@ periods even by mistake.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -60,6 +61,9 @@ def backtest(
     season_length: int = 7,
     forecaster: Forecaster | None = None,
     min_train: int = 2,
+    features: pd.DataFrame | None = None,
+    global_config: Any = None,
+    first_period: int = 0,
 ) -> tuple[pd.DataFrame, dict[int, dict[str, np.ndarray]]]:
     """Rolling-origin evaluation of several models.
 
@@ -76,6 +80,12 @@ def backtest(
         ``forecaster`` is given.
     forecaster
         Any function ``(train_panel, h) -> {name: forecasts}``.
+    features, global_config, first_period
+        Static series features and settings of the global model (used when
+        ``models`` includes ``GlobalLightGBM``; see
+        :func:`~hinterland.demand.forecast.forecast_panel`). Static features
+        are attributes of the series, not of periods, so they carry no
+        information from after a cutoff.
 
     Returns
     -------
@@ -86,7 +96,15 @@ def backtest(
     """
     panel = np.asarray(panel, dtype=float)
     fc_fn: Forecaster = forecaster or (
-        lambda train, hh: forecast_panel(train, hh, models, season_length=season_length)
+        lambda train, hh: forecast_panel(
+            train,
+            hh,
+            models,
+            season_length=season_length,
+            features=features,
+            global_config=global_config,
+            first_period=first_period,
+        )
     )
     rows = []
     all_fc: dict[int, dict[str, np.ndarray]] = {}

@@ -46,6 +46,13 @@ MODEL_NAMES: tuple[str, ...] = (
 #: Default candidate set for selection (all of :data:`MODEL_NAMES`).
 DEFAULT_MODELS: tuple[str, ...] = MODEL_NAMES
 
+#: The global LightGBM model (:mod:`hinterland.demand.global_model`); not a
+#: statsforecast model, but accepted wherever a model name is.
+GLOBAL_MODEL = "GlobalLightGBM"
+
+#: Candidates of the selection with the global model.
+MODELS_WITH_GLOBAL: tuple[str, ...] = (*MODEL_NAMES, GLOBAL_MODEL)
+
 
 def make_model(name: str, season_length: int = 7, window: int | None = None) -> Any:
     """Build one statsforecast model object by name.
@@ -69,7 +76,9 @@ def make_model(name: str, season_length: int = 7, window: int | None = None) -> 
         "WindowAverage": lambda: m.WindowAverage(window_size=window or season_length),
     }
     if name not in builders:
-        raise HinterlandError(f"unknown model {name!r}; choose from {', '.join(MODEL_NAMES)}")
+        raise HinterlandError(
+            f"unknown model {name!r}; choose from {', '.join(MODELS_WITH_GLOBAL)}"
+        )
     return builders[name]()
 
 
@@ -115,8 +124,17 @@ def forecast_panel(
     *,
     season_length: int = 7,
     n_jobs: int = 1,
+    features: pd.DataFrame | None = None,
+    global_config: Any = None,
+    first_period: int = 0,
 ) -> dict[str, np.ndarray]:
     """Forecast every row of ``panel`` ``h`` periods ahead with each model.
+
+    ``models`` may include :data:`GLOBAL_MODEL`, the global LightGBM model of
+    :func:`hinterland.demand.global_model.global_forecast`, which also reads
+    the static ``features`` (one row per series), ``global_config`` (a
+    :class:`~hinterland.demand.global_model.GlobalModelConfig`) and
+    ``first_period`` (season position of column 0).
 
     Leading ``NaN`` (before a series starts) are skipped; a ``NaN`` after the
     first observation counts as zero demand. The forecast starts right after
@@ -132,13 +150,28 @@ def forecast_panel(
     """
     if h < 1:
         raise HinterlandError(f"horizon must be >= 1, got {h}")
-    from statsforecast import StatsForecast
-
     panel = np.asarray(panel, dtype=float)
     n, t = panel.shape
     out = {name: np.zeros((n, h)) for name in models}
     if n == 0 or t == 0:
         return out
+    if GLOBAL_MODEL in models:
+        from hinterland.demand.global_model import global_forecast
+
+        g = global_forecast(
+            panel,
+            h,
+            features=features,
+            season_length=season_length,
+            first_period=first_period,
+            config=global_config,
+        )
+        out[GLOBAL_MODEL] = np.nan_to_num(g, nan=0.0)
+        models = [m for m in models if m != GLOBAL_MODEL]
+        if not models:
+            return out
+    from statsforecast import StatsForecast
+
     started = np.cumsum(~np.isnan(panel), axis=1) > 0
     panel = np.where(started & np.isnan(panel), 0.0, panel)
     rows, cols = np.nonzero(started)

@@ -31,6 +31,7 @@ import pandas as pd
 
 from hinterland.core.errors import InputError
 from hinterland.data.schema import Column, check_table
+from hinterland.io.tables import read_table
 
 FACILITY_KINDS: tuple[str, ...] = (
     "fulfillment_center",
@@ -58,6 +59,56 @@ FACILITY_COLUMNS: tuple[Column, ...] = (
     Column("holds_inventory", "bool"),
 )
 
+#: Boxes (lat_min, lat_max, lon_min, lon_max) around US soil, half a degree of margin:
+#: the 48 states, Alaska (both sides of 180 degrees), Hawaii (with the north-western
+#: islands), Puerto Rico and the Virgin Islands, Guam and the Northern Marianas,
+#: American Samoa. A longitude with a flipped sign, or a row cut mid-number, falls
+#: outside them.
+US_BOXES: tuple[tuple[float, float, float, float], ...] = (
+    (24.0, 50.0, -125.5, -66.4),
+    (50.5, 72.0, -180.0, -129.4),
+    (50.5, 72.0, 171.5, 180.0),
+    (18.3, 29.0, -179.0, -154.2),
+    (17.1, 19.1, -68.5, -64.0),
+    (12.7, 21.1, 144.1, 146.6),
+    (-15.1, -10.5, -171.6, -167.6),
+)
+
+
+def on_us_soil(lat: object, lon: object) -> np.ndarray:
+    """Boolean mask: which points lie in one of :data:`US_BOXES`."""
+    la = np.atleast_1d(np.asarray(lat, dtype=float))
+    lo = np.atleast_1d(np.asarray(lon, dtype=float))
+    ok = np.zeros(la.shape, bool)
+    for a, b, c, d in US_BOXES:
+        ok |= (la >= a) & (la <= b) & (lo >= c) & (lo <= d)
+    return ok
+
+
+def check_us_soil(table: pd.DataFrame, source: str, *, lat: str = "lat", lon: str = "lon",
+                  row_offset: int = 1) -> None:
+    """Refuse the first row whose point is not on US soil, naming row and column.
+
+    Raises
+    ------
+    InputError
+        Naming the row and the longitude column (the usual culprit: a flipped sign).
+    """
+    la = pd.to_numeric(table[lat], errors="coerce").to_numpy(dtype=float)
+    lo = pd.to_numeric(table[lon], errors="coerce").to_numpy(dtype=float)
+    present = np.isfinite(la) & np.isfinite(lo)
+    bad = np.flatnonzero(present & ~on_us_soil(la, lo))
+    if bad.size:
+        i = int(bad[0])
+        hint = ""
+        if on_us_soil(la[i], -lo[i])[0]:
+            hint = f"; with longitude {-lo[i]:g} it would be: a flipped sign?"
+        elif la[i] == 0 and lo[i] == 0:
+            hint = "; 0,0 usually stands for a missing value"
+        raise InputError(source, f"({la[i]:g}, {lo[i]:g}) is not on US soil{hint}",
+                         row=i + row_offset, column=lon)
+
+
 _LAT_NAMES = ("lat", "latitude", "y")
 _LON_NAMES = ("lon", "lng", "long", "longitude", "x")
 _ID_NAMES = ("id", "facility_id", "site_id", "name_id", "code")
@@ -75,11 +126,9 @@ def _detect(columns: list[str], names: tuple[str, ...], suffixes: tuple[str, ...
 def _read_any(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
-        if suffix == ".parquet":
-            return pd.read_parquet(path)
         if suffix in (".geojson", ".json"):
             return _read_geojson(path)
-        return pd.read_csv(path, dtype=str, keep_default_na=True)
+        return read_table(path, allow_empty=True)
     except InputError:
         raise
     except (OSError, ValueError, UnicodeDecodeError) as exc:
@@ -87,13 +136,23 @@ def _read_any(path: Path) -> pd.DataFrame:
 
 
 def _read_geojson(path: Path) -> pd.DataFrame:
-    doc = json.loads(path.read_text())
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(str(path), "is not UTF-8 text; save it as UTF-8") from None
+    except ValueError as exc:
+        raise InputError(str(path), f"not valid JSON ({exc})") from None
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list):
         raise InputError(str(path), "GeoJSON must be a FeatureCollection")
     rows = []
     for i, feat in enumerate(features, start=1):
-        geom = (feat or {}).get("geometry") or {}
+        if not isinstance(feat, dict):
+            raise InputError(str(path), "each feature must be a JSON object", row=i)
+        geom = feat.get("geometry") or {}
+        if not isinstance(geom, dict):
+            raise InputError(str(path), "geometry must be a JSON object", row=i,
+                             column="geometry")
         if geom.get("type") != "Point":
             raise InputError(
                 str(path),
@@ -102,9 +161,13 @@ def _read_geojson(path: Path) -> pd.DataFrame:
                 column="geometry",
             )
         coords = geom.get("coordinates") or []
-        if len(coords) < 2:
+        if not isinstance(coords, list) or len(coords) < 2:
             raise InputError(str(path), "Point needs [lon, lat]", row=i, column="geometry")
-        props = dict(feat.get("properties") or {})
+        props = feat.get("properties") or {}
+        if not isinstance(props, dict):
+            raise InputError(str(path), "properties must be a JSON object", row=i,
+                             column="properties")
+        props = dict(props)
         if "id" not in props and feat.get("id") is not None:
             props["id"] = feat["id"]
         props["lon"], props["lat"] = coords[0], coords[1]
@@ -211,6 +274,7 @@ def load_facilities(
     renamed = {"lat": lat, "lon": lon, "id": ident or "id"}
     try:
         table = check_table(out.reset_index(drop=True), FACILITY_COLUMNS, source)
+        check_us_soil(table, source)
     except InputError as exc:
         col = renamed.get(exc.column or "", exc.column)
         raise InputError(source, exc.reason, row=exc.row, column=col) from None

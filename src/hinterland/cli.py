@@ -2,11 +2,24 @@
 
 Each stage's commands live in :mod:`hinterland.commands` (one module per stage,
 each exposing ``register(app)``); this module only assembles them and turns
-user errors into a clear message and a non-zero exit.
+outcomes into exit codes (documented in ``docs/cli.md``):
+
+====  ==============================================================================
+code  meaning
+====  ==============================================================================
+0     success
+1     a failed check or an unverified result (e.g. ``data verify`` found a changed
+      file, a route plan did not verify, a promise re-check disagreed); outputs are
+      written, the problems are named
+2     bad usage or bad input (unknown option, bad value, unreadable or invalid file,
+      unwritable output); nothing is written
+130   interrupted (Ctrl-C); nothing half-written is kept
+====  ==============================================================================
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -17,6 +30,15 @@ import typer
 
 from hinterland.commands._common import console_err
 from hinterland.core.errors import HinterlandError
+
+#: Exit code of a success.
+EXIT_OK = 0
+#: Exit code of a failed check or an unverified result.
+EXIT_CHECK_FAILED = 1
+#: Exit code of bad usage or bad input.
+EXIT_BAD_INPUT = 2
+#: Exit code after Ctrl-C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
 
 #: Stage command modules, in the order they appear in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -36,8 +58,16 @@ app = typer.Typer(
     help="Plan and run rural last-mile delivery networks.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from hinterland import __version__
+
+        print(f"hinterland {__version__}")
+        raise typer.Exit(0)
 
 
 @app.callback()
@@ -50,8 +80,18 @@ def _root(
             help="Folder holding a local mirror of the registered data files.",
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
-    """Plan and run rural last-mile delivery networks."""
+    """Plan and run rural last-mile delivery networks.
+
+    Exit codes: 0 ok, 1 a failed check or unverified result, 2 bad usage or bad
+    input, 130 interrupted.
+    """
     if data_dir is not None:
         os.environ["HINTERLAND_DATA_DIR"] = str(data_dir)
 
@@ -60,30 +100,52 @@ for _name in COMMAND_MODULES:
     importlib.import_module(f"hinterland.commands.{_name}").register(app)
 
 
+def _interrupted() -> None:
+    console_err.print("[yellow]interrupted[/]: nothing half-written was kept")
+    sys.exit(EXIT_INTERRUPTED)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; user errors print one clear message and exit with status 2."""
+    """Run the CLI and exit with its code (0 ok, 1 failed check, 2 bad input, 130 Ctrl-C).
+
+    Typer runs with ``standalone_mode=False`` so that errors reach the handlers
+    here; in that mode Click *returns* the code of a ``typer.Exit`` (and turns
+    Ctrl-C into ``Exit(130)``) instead of exiting, so the returned code is honoured.
+    """
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
     except HinterlandError as exc:
-        console_err.print(f"[bold red]error:[/] {exc}")
-        sys.exit(2)
-    except typer.Abort:
-        console_err.print("[yellow]interrupted[/]: nothing half-written was kept")
-        sys.exit(130)
-    except KeyboardInterrupt:
-        console_err.print("[yellow]interrupted[/]: nothing half-written was kept")
-        sys.exit(130)
+        console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(EXIT_BAD_INPUT)
+    except (typer.Abort, KeyboardInterrupt):
+        _interrupted()
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        # stdout closed early (``| head``): stop quietly, as other tools do.
+        sys.stderr.close()
+        sys.exit(EXIT_CHECK_FAILED)
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            sys.exit(EXIT_CHECK_FAILED)
+        where = f" {exc.filename}" if exc.filename else ""
+        console_err.print(f"[bold red]error:[/] cannot access{where}: "
+                          f"{exc.strerror or exc}", highlight=False)
+        sys.exit(EXIT_BAD_INPUT)
     except Exception as exc:
         # Click usage errors (unknown command, bad option) carry their own message
         # and exit code; typer vendors click, so recognise them by shape.
         show = getattr(exc, "show", None)
-        code = getattr(exc, "exit_code", None)
-        if callable(show) and isinstance(code, int):
+        exit_code = getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):
             show()
-            sys.exit(code)
+            sys.exit(exit_code)
         raise
+    if isinstance(code, int) and code != EXIT_OK:
+        if code == EXIT_INTERRUPTED:
+            _interrupted()
+        sys.exit(code)
+
 
 if __name__ == "__main__":
     main()

@@ -1,14 +1,12 @@
-"""Shared CLI helpers: consoles, JSON output, tables, atomic writes."""
+"""Shared CLI helpers: consoles, JSON output, tables.
+
+File reading and writing live in :mod:`hinterland.io` (re-exported here for the
+command modules).
+"""
 
 from __future__ import annotations
 
-import json
-import math
-import os
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,35 +14,31 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from hinterland.io import atomic_path, dumps, jsonable, write_table
+
+__all__ = [
+    "atomic_path",
+    "console",
+    "console_err",
+    "frame_records",
+    "print_json",
+    "print_table",
+    "split_options",
+    "write_table",
+]
+
 console = Console()
 console_err = Console(stderr=True)
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating | float):
-        f = float(value)
-        return None if math.isnan(f) or math.isinf(f) else f
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    return value
-
-
 def print_json(obj: Any) -> None:
     """Print ``obj`` as JSON on stdout (numpy scalars converted, NaN -> null)."""
-    print(json.dumps(_jsonable(obj), indent=2))
+    print(dumps(obj, indent=2))
 
 
 def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of ``df`` as JSON-ready dicts."""
-    return [_jsonable(r) for r in df.to_dict(orient="records")]
+    return [jsonable(r) for r in df.to_dict(orient="records")]
 
 
 def print_table(
@@ -66,39 +60,6 @@ def print_table(
                 cells.append(str(val))
         table.add_row(*cells)
     console.print(table)
-
-
-@contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename over it only on success.
-
-    Interrupting the work (Ctrl-C) or an error leaves no half-written file.
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp_path.chmod(0o666 & ~umask)  # mkstemp makes 0600; give the usual file mode
-    try:
-        yield tmp_path
-        os.replace(tmp_path, target)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
-
-
-def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write ``df`` atomically as CSV or Parquet, by the file's suffix."""
-    target = Path(path)
-    with atomic_path(target) as tmp:
-        if target.suffix.lower() == ".parquet":
-            df.to_parquet(tmp, index=False)
-        else:
-            df.to_csv(tmp, index=False)
-    return target
 
 
 def split_options(values: Sequence[str] | None) -> list[str]:

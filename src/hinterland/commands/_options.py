@@ -1,9 +1,11 @@
-"""Reusable Typer options: facility-file column mapping, JSON switch."""
+"""Reusable Typer options and value checks shared by the command modules."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -20,6 +22,42 @@ IdColOpt = Annotated[str | None, typer.Option("--id-col", help="Id column (detec
 KindOpt = Annotated[
     str | None, typer.Option("--kind", help="Kind for every row, e.g. delivery_station.")
 ]
+
+
+def number(
+    *,
+    gt: float | None = None,
+    ge: float | None = None,
+    le: float | None = None,
+    lt: float | None = None,
+) -> Callable[[Any], Any]:
+    """A Typer ``callback`` refusing NaN, infinity and values outside the bounds.
+
+    Click's own ranges let ``nan`` through (every comparison with NaN is false);
+    this check does not. ``None`` (an option not given) passes.
+
+    Examples
+    --------
+    >>> opt = typer.Option("--years", callback=number(gt=0))  # doctest: +SKIP
+    """
+
+    def check(value: Any) -> Any:
+        if value is None:
+            return value
+        v = float(value)
+        if not math.isfinite(v):
+            raise typer.BadParameter(f"{value!r} is not a finite number")
+        for bound, ok, text in (
+            (gt, lambda b: v > b, "greater than"),
+            (ge, lambda b: v >= b, "at least"),
+            (le, lambda b: v <= b, "at most"),
+            (lt, lambda b: v < b, "less than"),
+        ):
+            if bound is not None and not ok(bound):
+                raise typer.BadParameter(f"{value!r}: must be {text} {bound:g}")
+        return value
+
+    return check
 
 
 def read_facilities(

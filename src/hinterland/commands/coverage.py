@@ -22,8 +22,10 @@ from hinterland.commands._options import (
     KindOpt,
     LatColOpt,
     LonColOpt,
+    number,
     read_facilities,
 )
+from hinterland.io import check_output_file
 
 StateOpt = Annotated[
     list[str] | None,
@@ -65,13 +67,18 @@ def register(app: typer.Typer) -> None:
     def reach_cmd(
         facilities: FacilitiesOpt,
         radius_mi: Annotated[
-            float | None, typer.Option("--radius-mi", help="Straight-line miles.")
+            float | None,
+            typer.Option("--radius-mi", callback=number(gt=0), help="Straight-line miles."),
         ] = None,
         radius_km: Annotated[
-            float | None, typer.Option("--radius-km", help="Straight-line km.")
+            float | None,
+            typer.Option("--radius-km", callback=number(gt=0), help="Straight-line km."),
         ] = None,
         drive_min: Annotated[
-            float | None, typer.Option("--drive-min", help="Drive minutes (travel model).")
+            float | None,
+            typer.Option(
+                "--drive-min", callback=number(gt=0), help="Drive minutes (travel model)."
+            ),
         ] = None,
         lat_col: LatColOpt = None,
         lon_col: LonColOpt = None,
@@ -88,6 +95,8 @@ def register(app: typer.Typer) -> None:
         """
         from hinterland.network.coverage import reach
 
+        if out is not None:
+            check_output_file(out)
         sites = _sites_any_kind(facilities, lat_col, lon_col, id_col, kind)
         zips = _zips(state)
         res = reach(zips, sites, radius_km=radius_km, radius_mi=radius_mi, drive_min=drive_min)
@@ -131,18 +140,41 @@ def register(app: typer.Typer) -> None:
         kind: KindOpt = None,
         state: StateOpt = None,
         cutoff: Annotated[
-            float, typer.Option("--cutoff-min", help="Order cut-off, min from midnight.")
+            float,
+            typer.Option(
+                "--cutoff-min",
+                callback=number(ge=0, lt=1440),
+                help="Order cut-off, min from midnight.",
+            ),
         ] = 600.0,
         dispatch: Annotated[
-            float, typer.Option("--dispatch-min", help="Van dispatch time.")
+            float,
+            typer.Option(
+                "--dispatch-min", callback=number(ge=0, lt=1440), help="Van dispatch time."
+            ),
         ] = 720.0,
         lh_depart: Annotated[
-            float, typer.Option("--linehaul-depart-min", help="Line-haul departure.")
+            float,
+            typer.Option(
+                "--linehaul-depart-min",
+                callback=number(ge=0, lt=1440),
+                help="Line-haul departure.",
+            ),
         ] = 1200.0,
         lh_arrive: Annotated[
-            float, typer.Option("--linehaul-arrive-min", help="Latest line-haul arrival.")
+            float,
+            typer.Option(
+                "--linehaul-arrive-min",
+                callback=number(ge=0, lt=1440),
+                help="Latest line-haul arrival.",
+            ),
         ] = 360.0,
-        shift: Annotated[float, typer.Option("--shift-min", help="Van shift length.")] = 600.0,
+        shift: Annotated[
+            float,
+            typer.Option(
+                "--shift-min", callback=number(gt=0, le=1440), help="Van shift length."
+            ),
+        ] = 600.0,
         hub_inventory: Annotated[
             bool, typer.Option("--hub-inventory/--no-hub-inventory", help="Hybrid hubs hold stock.")
         ] = True,
@@ -156,6 +188,8 @@ def register(app: typer.Typer) -> None:
             promise_summary,
         )
 
+        if out is not None:
+            check_output_file(out)
         sites = read_facilities(facilities, lat_col, lon_col, id_col, kind)
         zips = _zips(state)
         assumptions = PromiseAssumptions(

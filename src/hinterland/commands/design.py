@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 import typer
@@ -22,8 +22,10 @@ from hinterland.commands._options import (
     KindOpt,
     LatColOpt,
     LonColOpt,
+    number,
     read_facilities,
 )
+from hinterland.io import Outputs, check_output_dir
 
 
 def register(app: typer.Typer) -> None:
@@ -36,14 +38,16 @@ def register(app: typer.Typer) -> None:
             typer.Option("--state", help="Study region: states (MT,WY); default all."),
         ] = None,
         objective: Annotated[
-            str, typer.Option("--objective", help="coverage (max coverage) or pmedian (min drive).")
+            Literal["coverage", "pmedian"],
+            typer.Option("--objective", help="Max coverage, or p-median (min drive)."),
         ] = "coverage",
         target: Annotated[
-            str,
-            typer.Option("--target", help="Promise class to cover: same_day, next_day, two_day."),
+            Literal["same_day", "next_day", "two_day"],
+            typer.Option("--target", help="Promise class to cover."),
         ] = "next_day",
         weight: Annotated[
-            str, typer.Option("--weight", help="population, rural_population or parcels.")
+            Literal["population", "rural_population", "parcels"],
+            typer.Option("--weight", help="What a covered ZIP area counts."),
         ] = "rural_population",
         candidates: Annotated[
             Path | None,
@@ -54,7 +58,10 @@ def register(app: typer.Typer) -> None:
         id_col: IdColOpt = None,
         kind: KindOpt = None,
         min_population: Annotated[
-            int, typer.Option("--min-population", help="ZIP centroid candidates: least population.")
+            int,
+            typer.Option(
+                "--min-population", min=0, help="ZIP centroid candidates: least population."
+            ),
         ] = 5000,
         candidate_kind: Annotated[
             str, typer.Option("--candidate-kind", help="Kind of ZIP-centroid candidates.")
@@ -76,28 +83,41 @@ def register(app: typer.Typer) -> None:
             typer.Option("--partners", help="Partner post offices file (hand-off points)."),
         ] = None,
         budget: Annotated[
-            float | None, typer.Option("--budget-usd", help="Total cost allowed.")
+            float | None,
+            typer.Option("--budget-usd", callback=number(gt=0), help="Total cost allowed."),
         ] = None,
-        max_count: Annotated[int, typer.Option("--max-count", help="Most new sites.")] = 10,
+        max_count: Annotated[
+            int, typer.Option("--max-count", min=1, help="Most new sites.")
+        ] = 10,
         capacity: Annotated[
             float | None,
             typer.Option(
                 "--capacity-per-day",
+                callback=number(gt=0),
                 help="Parcels/day per new site: a constraint of the coverage model.",
             ),
         ] = None,
         years: Annotated[
-            float, typer.Option("--years", help="Cost horizon: capital + years x yearly.")
+            float,
+            typer.Option(
+                "--years", callback=number(gt=0), help="Cost horizon: capital + years x yearly."
+            ),
         ] = 5.0,
         hub_inventory: Annotated[
             bool, typer.Option("--hub-inventory/--no-hub-inventory", help="Hybrid hubs hold stock.")
         ] = True,
-        time_limit: Annotated[float, typer.Option("--time-limit", help="Solver seconds.")] = 60.0,
-        gap: Annotated[float, typer.Option("--gap", help="Relative gap to stop at.")] = 1e-4,
+        time_limit: Annotated[
+            float, typer.Option("--time-limit", callback=number(gt=0), help="Solver seconds.")
+        ] = 60.0,
+        gap: Annotated[
+            float,
+            typer.Option("--gap", callback=number(ge=0, lt=1), help="Relative gap to stop at."),
+        ] = 1e-4,
         threads: Annotated[
             int,
             typer.Option(
                 "--threads",
+                min=1,
                 help="Solver threads (2 or more: coverage also runs its MILP in a "
                 "second process, for the bound).",
             ),
@@ -122,6 +142,8 @@ def register(app: typer.Typer) -> None:
         from hinterland.network.facilities import load_facilities
         from hinterland.network.outputs import write_design_outputs
 
+        if out_dir is not None:
+            check_output_dir(out_dir)
         zips = filter_states(zip_areas(), split_options(state))
         spec = DesignSpec(
             objective=objective,
@@ -167,22 +189,27 @@ def register(app: typer.Typer) -> None:
             except HinterlandError:
                 states_path = None
             title = f"{objective}: {len(res.sites)} new sites, target {target}"
-            files = write_design_outputs(
-                out_dir,
-                res.sites,
-                res.zips,
-                res.marginal,
-                zips,
-                states_geojson=states_path,
-                title=title,
-                summary=res.summary,
-            )
+            with Outputs() as staged:  # every file or none
+                files = write_design_outputs(
+                    out_dir,
+                    res.sites,
+                    res.zips,
+                    res.marginal,
+                    zips,
+                    states_geojson=states_path,
+                    title=title,
+                    summary=res.summary,
+                    outputs=staged,
+                )
         if as_json:
             payload: dict[str, Any] = dict(res.summary)
             payload["sites"] = frame_records(res.sites)
             payload["marginal"] = frame_records(res.marginal)
             payload["files"] = files
+            payload["verified"] = bool(res.certificate.verified)
             print_json(payload)
+            if not res.certificate.verified:
+                raise typer.Exit(1)
             return
         c = res.certificate
         s = res.summary
@@ -208,3 +235,7 @@ def register(app: typer.Typer) -> None:
         )
         for name, path in files.items():
             console.print(f"wrote {name}: {path}")
+        if not c.verified:
+            console_err.print("[bold red]check failed[/]: the independent recount does not "
+                              "confirm the design (outputs written)")
+            raise typer.Exit(1)

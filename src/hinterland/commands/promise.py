@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import gc
+import re
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 import typer
@@ -20,18 +21,39 @@ from hinterland.commands._common import (
     write_table,
 )
 from hinterland.core.errors import HinterlandError, InputError
+from hinterland.io import Outputs, check_output_file, read_table
+
+#: Orders named one by one when the re-check disagrees (the JSON lists them all).
+SHOWN_PROBLEMS = 20
 
 
 def _read_table(path: Path) -> pd.DataFrame:
-    source = str(path)
-    if not path.is_file():
-        raise InputError(source, "file not found")
-    try:
-        if path.suffix.lower() == ".parquet":
-            return pd.read_parquet(path)
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise InputError(source, f"cannot read file: {exc}") from None
+    return read_table(path)
+
+
+def _disagreements(result: Any, cert: Any) -> dict[str, list[str]]:
+    """Order id -> what the independent re-check found wrong with its answer."""
+    if cert.verified:
+        return {}
+    from hinterland.promise import verify
+
+    found: list[Any] = []
+    check = getattr(verify, "verify_choices", None)
+    if check is not None:
+        found = list(check(result, limit=None))
+    else:  # pragma: no cover - a re-check without a per-order listing
+        found = list(cert.checks.get("first_problems", []))
+    ids = {str(x) for x in result.ids()}
+    out: dict[str, list[str]] = {}
+    for problem in found:
+        if isinstance(problem, dict):
+            oid, text = str(problem.get("order_id", "?")), str(problem.get("message", problem))
+        else:
+            text = str(problem)
+            m = re.match(r"order (.+?)(?: mode \S+)?: ", text)
+            oid = m.group(1) if m and m.group(1) in ids else "?"
+        out.setdefault(oid, []).append(text)
+    return out
 
 
 def _progress() -> Progress:
@@ -55,8 +77,9 @@ def register(app: typer.Typer) -> None:
         parcels_out: Annotated[Path | None, typer.Option(
             "--parcels-out", help="Write the parcels routed through the postal partner "
             "(input of `hinterland settle --parcels`).")] = None,
-        policy: Annotated[str, typer.Option("--policy", help="fastest or cheapest "
-                                            "(among options meeting the tier).")] = "fastest",
+        policy: Annotated[Literal["fastest", "cheapest"], typer.Option(
+            "--policy", help="Choose the fastest or the cheapest option meeting the tier."
+        )] = "fastest",
         facilities: Annotated[Path | None, typer.Option(
             "--facilities", help="Facility table with a kind column (default: the national "
             "demo network: real FCs and post offices, synthetic stations/hubs/drone sites)."
@@ -71,17 +94,29 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the choices as JSON.")]
         = False,
     ) -> None:
-        """Promise delivery options for every order and choose one by policy."""
+        """Promise delivery options for every order and choose one by policy.
+
+        Every order gets an answer. If the independent re-check disagrees with some
+        answers, all answers are still written, the orders concerned are named, and
+        the exit code is 1.
+        """
         from hinterland.data import zip_areas
         from hinterland.promise import POLICIES, PromiseEngine, StockIndex
+        from hinterland.promise.orders_check import check_orders
         from hinterland.promise.service import default_engine
         from hinterland.promise.verify import certify
 
         if policy not in POLICIES:
             raise HinterlandError(f"--policy must be one of {', '.join(POLICIES)}")
+        targets = [p for p in (out, options_out, parcels_out) if p is not None]
+        for target in targets:
+            check_output_file(target)
+        if len({p.resolve() for p in targets}) < len(targets):
+            raise HinterlandError("--out, --options-out and --parcels-out must be different "
+                                  "files")
         with _progress() as bar:
             task = bar.add_task("reading orders", total=None)
-            table = _read_table(orders)
+            table = check_orders(_read_table(orders), source=str(orders))
             bar.update(task, description="building the network (nearest sites, line-haul)")
             service = None
             if partner_service is not None:
@@ -109,20 +144,22 @@ def register(app: typer.Typer) -> None:
             seconds = time.perf_counter() - started
             bar.update(task, description="re-checking choices")
             cert = certify(result, seconds)
-            if not cert.verified:
-                raise HinterlandError("promise re-check failed: "
-                                      + "; ".join(cert.checks["first_problems"]))
+            problems = _disagreements(result, cert)
             choices = result.choices()
             bar.update(task, description="writing results")
-            if out is not None:
-                write_table(choices, out)
-            if options_out is not None:
-                write_table(result.options(), options_out)
-            if parcels_out is not None:
-                write_table(result.partner_parcels(), parcels_out)
+            with Outputs() as files:  # all of them or none
+                if out is not None:
+                    files.table(choices, out)
+                if options_out is not None:
+                    files.table(result.options(), options_out)
+                if parcels_out is not None:
+                    files.table(result.partner_parcels(), parcels_out)
         if as_json:
             print_json({"orders": len(choices), "policy": policy,
-                        "certificate": cert.to_dict(), "choices": frame_records(choices)})
+                        "certificate": cert.to_dict(), "recheck_disagrees": problems,
+                        "choices": frame_records(choices)})
+            if not cert.verified:
+                raise typer.Exit(1)
             return
         summary = (
             choices.assign(mode=choices["mode"].fillna("-"))
@@ -133,11 +170,22 @@ def register(app: typer.Typer) -> None:
         )
         print_table(summary, title=f"{len(choices):,} orders, policy {policy}",
                     formats={"orders": ",d", "mean_cost_usd": ".2f", "mean_co2_kg": ".3f"})
+        verdict = "ok" if cert.verified else f"DISAGREES on {len(problems):,} orders"
         console.print(f"{len(choices):,} orders in {seconds:.2f} s; choices re-checked by "
-                      f"independent code on {cert.checks['checked']:,} orders: ok")
+                      f"independent code on {cert.checks['checked']:,} orders: {verdict}")
         for path in (out, options_out, parcels_out):
             if path is not None:
                 console.print(f"wrote {path}")
+        if not cert.verified:
+            for oid, texts in list(problems.items())[:SHOWN_PROBLEMS]:
+                console_err.print(f"re-check disagrees on order {oid}: {'; '.join(texts)}",
+                                  highlight=False, markup=False)
+            if len(problems) > SHOWN_PROBLEMS:
+                console_err.print(f"... and {len(problems) - SHOWN_PROBLEMS:,} more orders "
+                                  "(--json lists them all)")
+            console_err.print("[bold red]check failed[/]: every order was answered and "
+                              "written; the orders above need a look")
+            raise typer.Exit(1)
 
     @app.command("settle")
     def settle(

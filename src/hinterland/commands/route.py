@@ -2,35 +2,32 @@
 
 from __future__ import annotations
 
-import json
+import math
 import threading
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 import typer
 
 from hinterland.commands._common import (
-    atomic_path,
     console_err,
     frame_records,
     print_json,
     print_table,
-    write_table,
 )
+from hinterland.commands._options import number
 from hinterland.core.errors import InputError
+from hinterland.io import Outputs, check_output_dir, read_table
 
 
 def _read_table(path: Path, source: str) -> pd.DataFrame:
-    if not path.exists():
-        raise InputError(source, f"file not found: {path}")
-    try:
-        if path.suffix.lower() == ".parquet":
-            return pd.read_parquet(path)
-        return pd.read_csv(path, dtype={"stop_id": str, "zip": str})
-    except (ValueError, OSError, pd.errors.ParserError) as exc:
-        raise InputError(str(path), f"cannot read table: {exc}") from exc
+    return read_table(
+        path,
+        source=source,
+        dtype={"stop_id": str, "zip": str, "parcel_id": str, "address_id": str},
+    )
 
 
 def _station(text: str | None, source: str) -> tuple[float, float]:
@@ -95,9 +92,9 @@ class _Ticker:
 def _write_outputs(
     out: Path, plan: Any, problem: Any, stops: pd.DataFrame, k: dict[str, Any]
 ) -> dict[str, str]:
+    """Write every output file into ``out``: all of them, or none (one transaction)."""
     from hinterland.routing.outputs import load_plan, route_map, route_sheets, routes_geojson
 
-    out.mkdir(parents=True, exist_ok=True)
     parcels = None
     if "parcel_ids" in stops.columns:
         parcels = (
@@ -105,50 +102,38 @@ def _write_outputs(
             .explode("parcel_ids")
             .rename(columns={"parcel_ids": "parcel_id"})
         )
-    files = {
-        "routes": write_table(plan.routes, out / "routes.csv"),
-        "summary": write_table(plan.summary, out / "route_summary.csv"),
-        "route_sheets": write_table(route_sheets(plan), out / "route_sheets.csv"),
-        "load_plan": write_table(load_plan(plan, parcels), out / "load_plan.csv"),
-        "unserved": write_table(plan.unserved, out / "unserved.csv"),
-        "violations": write_table(plan.violations, out / "violations.csv"),
-        "drone_queue": write_table(plan.drone_queue, out / "drone_queue.csv"),
-        "stops": write_table(
-            stops.drop(columns=["parcel_ids"], errors="ignore"), out / "stops.csv"
-        ),
-    }
-    for name, obj in (
-        ("routes_geojson", routes_geojson(plan, problem)),
-        ("kpis", {"kpis": k, "certificate": plan.certificate.to_dict()}),
-    ):
-        target = out / ("routes.geojson" if name == "routes_geojson" else "kpis.json")
-        with atomic_path(target) as tmp:
-            tmp.write_text(json.dumps(obj, indent=1, default=_json_default))
-        files[name] = target
-    files["map"] = route_map(plan, problem, out / "routes_map.png")
-    return {k2: str(v) for k2, v in files.items()}
-
-
-def _json_default(o: Any) -> Any:
-    import math
-
-    import numpy as np
-
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, np.floating):
-        f = float(o)
-        return None if math.isnan(f) else f
-    if isinstance(o, np.bool_):
-        return bool(o)
-    return str(o)
+    with Outputs() as files:
+        paths: dict[str, Path] = {
+            "routes": files.table(plan.routes, out / "routes.csv"),
+            "summary": files.table(plan.summary, out / "route_summary.csv"),
+            "route_sheets": files.table(route_sheets(plan), out / "route_sheets.csv"),
+            "load_plan": files.table(load_plan(plan, parcels), out / "load_plan.csv"),
+            "unserved": files.table(plan.unserved, out / "unserved.csv"),
+            "violations": files.table(plan.violations, out / "violations.csv"),
+            "drone_queue": files.table(plan.drone_queue, out / "drone_queue.csv"),
+            "stops": files.table(
+                stops.drop(columns=["parcel_ids"], errors="ignore"), out / "stops.csv"
+            ),
+            "routes_geojson": files.json(
+                routes_geojson(plan, problem), out / "routes.geojson", indent=1
+            ),
+            "kpis": files.json(
+                {"kpis": k, "certificate": plan.certificate.to_dict()}, out / "kpis.json",
+                indent=1,
+            ),
+        }
+        route_map(plan, problem, files.path(out / "routes_map.png"))
+        paths["map"] = out / "routes_map.png"
+    return {k2: str(v) for k2, v in paths.items()}
 
 
 def route(
     county: Annotated[
         str | None, typer.Option(help="County FIPS of a generated rural day.")
     ] = None,
-    stops: Annotated[int, typer.Option("--stops", help="Stops of the generated day.")] = 2500,
+    stops: Annotated[
+        int, typer.Option("--stops", min=1, help="Stops of the generated day.")
+    ] = 2500,
     stops_file: Annotated[
         Path | None, typer.Option("--stops-file", help="Your stops CSV/Parquet (see docs).")
     ] = None,
@@ -162,18 +147,23 @@ def route(
     fleet_file: Annotated[
         Path | None, typer.Option("--fleet-file", help="Fleet CSV (vehicle types).")
     ] = None,
-    vans: Annotated[int, typer.Option(help="Cargo vans in the default fleet.")] = 40,
-    step_vans: Annotated[int, typer.Option(help="Step vans in the default fleet.")] = 8,
-    handoffs: Annotated[int, typer.Option(help="Partner post-office hand-offs (generated).")] = 0,
+    vans: Annotated[int, typer.Option(min=0, help="Cargo vans in the default fleet.")] = 40,
+    step_vans: Annotated[int, typer.Option(min=0, help="Step vans in the default fleet.")] = 8,
+    handoffs: Annotated[
+        int, typer.Option(min=0, help="Partner post-office hand-offs (generated).")
+    ] = 0,
     seed: Annotated[int, typer.Option(help="Random seed (generation and search).")] = 0,
-    time_limit: Annotated[float, typer.Option(help="Solve wall time, seconds.")] = 60.0,
+    time_limit: Annotated[
+        float, typer.Option(callback=number(gt=0), help="Solve wall time, seconds.")
+    ] = 60.0,
     workers: Annotated[
-        int, typer.Option(help="Dask workers; parallel searches (up to idle cores).")
+        int, typer.Option(min=1, help="Dask workers; parallel searches (up to idle cores).")
     ] = 2,
     decompose: Annotated[
-        str, typer.Option(help="auto (sectors above 2,000 stops), on, off.")
+        Literal["auto", "on", "off"],
+        typer.Option(help="Sectors: auto (above 2,000 stops), always, never."),
     ] = "auto",
-    sectors: Annotated[int | None, typer.Option(help="Number of sectors.")] = None,
+    sectors: Annotated[int | None, typer.Option(min=1, help="Number of sectors.")] = None,
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler ADDRESS (default: LocalCluster).")
     ] = None,
@@ -196,6 +186,8 @@ def route(
         raise InputError("--decompose", f"expected auto, on or off, got {decompose!r}")
     if time_limit <= 0:
         raise InputError("--time-limit", "must be > 0")
+    if out is not None:
+        check_output_dir(out)
     if parcels_file is not None:
         from hinterland.routing.problem import parcels_to_stops
 
@@ -287,7 +279,10 @@ def route(
     kt = pd.DataFrame(
         {
             "kpi": list(k),
-            "value": [f"{v:,.2f}" if isinstance(v, float) else str(v) for v in k.values()],
+            "value": [
+                (f"{v:,.2f}" if math.isfinite(v) else "-") if isinstance(v, float) else str(v)
+                for v in k.values()
+            ],
         }
     )
     print_table(kt, title="KPIs")

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hinterland.commands._common import atomic_path, write_table
+from hinterland.io import Outputs, atomic_path, check_output_dir
 from hinterland.network.coverage import PROMISE_CLASSES
 
 __all__ = ["CLASS_COLOURS", "sites_geojson", "write_design_outputs", "write_map"]
@@ -144,33 +144,40 @@ def write_design_outputs(
     states_geojson: Path | None = None,
     title: str = "",
     summary: dict[str, Any] | None = None,
+    outputs: Outputs | None = None,
 ) -> dict[str, str]:
     """Write ``sites.csv``, ``sites.geojson``, ``zips.csv``, ``marginal.csv``, ``map.png``
-    (and ``summary.json`` when given) into ``out_dir``; returns name -> path."""
+    (and ``summary.json`` when given) into ``out_dir``; returns name -> path.
+
+    All files appear together or none does: they are staged in ``outputs`` (a
+    :class:`~hinterland.io.Outputs` transaction the caller commits), or in a
+    transaction of their own when ``outputs`` is ``None``.
+    """
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "sites_csv": write_table(sites, folder / "sites.csv"),
-        "zips_csv": write_table(zip_table, folder / "zips.csv"),
-        "marginal_csv": write_table(marginal, folder / "marginal.csv"),
+    if outputs is None:
+        with Outputs() as own:
+            return write_design_outputs(
+                folder, sites, zip_table, marginal, zips_geo, states_geojson=states_geojson,
+                title=title, summary=summary, outputs=own,
+            )
+    check_output_dir(folder)
+    paths: dict[str, Path] = {
+        "sites_csv": outputs.table(sites, folder / "sites.csv"),
+        "zips_csv": outputs.table(zip_table, folder / "zips.csv"),
+        "marginal_csv": outputs.table(marginal, folder / "marginal.csv"),
+        "sites_geojson": outputs.json(sites_geojson(sites), folder / "sites.geojson",
+                                      indent=None),
     }
-    gj = folder / "sites.geojson"
-    with atomic_path(gj) as tmp:
-        tmp.write_text(json.dumps(sites_geojson(sites)))
-    paths["sites_geojson"] = gj
-    paths["map_png"] = write_map(
-        folder / "map.png",
+    map_png = folder / "map.png"
+    write_map(
+        outputs.path(map_png),
         zips_geo,
         zip_table["class_after"],
         sites,
         states_geojson=states_geojson,
         title=title,
     )
+    paths["map_png"] = map_png
     if summary is not None:
-        from hinterland.commands._common import _jsonable
-
-        sj = folder / "summary.json"
-        with atomic_path(sj) as tmp:
-            tmp.write_text(json.dumps(_jsonable(summary), indent=2))
-        paths["summary_json"] = sj
+        paths["summary_json"] = outputs.json(summary, folder / "summary.json")
     return {k: str(v) for k, v in paths.items()}

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hinterland.io import atomic_path
 from hinterland.routing.problem import RoutingProblem, records
 from hinterland.routing.solve import RoutePlan
 
@@ -44,8 +45,8 @@ def route_sheets(plan: RoutePlan) -> pd.DataFrame:
             "stop_id": r["stop_id"],
             "kind": r["kind"],
             "eta": [clock(x) for x in r["arrival_min"]],
-            "eta_min": r["arrival_min"].round(1),
-            "service_start_min": r["start_min"].round(1),
+            "eta_min": pd.to_numeric(r["arrival_min"]).round(1),
+            "service_start_min": pd.to_numeric(r["start_min"]).round(1),
             "parcels": r["parcels"],
             "pickup_parcels": r["pickup_parcels"],
             "lat": r["lat"],
@@ -199,8 +200,6 @@ def route_map(plan: RoutePlan, problem: RoutingProblem, path: str | Path) -> Pat
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from hinterland.commands._common import atomic_path
 
     fig, ax = plt.subplots(figsize=(9, 9), dpi=110)
     cmap = plt.get_cmap("tab20")

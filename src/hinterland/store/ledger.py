@@ -25,6 +25,7 @@ The ledger behaves the same on SQLite and PostgreSQL (``tests/store`` runs on bo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pandas as pd
@@ -40,7 +41,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hinterland.carriers.settlement import (
     LEDGER_COLUMNS,
@@ -93,7 +94,17 @@ class PartnerStatement(Base):
     total_cents: Mapped[int] = mapped_column(BigInteger)
 
 
-def settle_day(engine: Engine, date: str, lines: pd.DataFrame | None = None) -> pd.DataFrame:
+#: Called with the day's statements and ledger lines just before the commit.
+BeforeCommit = Callable[[pd.DataFrame, pd.DataFrame], None]
+
+
+def settle_day(
+    engine: Engine,
+    date: str,
+    lines: pd.DataFrame | None = None,
+    *,
+    before_commit: BeforeCommit | None = None,
+) -> pd.DataFrame:
     """Record the day's ledger lines (if given) and (re)build the day's statements.
 
     Parameters
@@ -106,6 +117,11 @@ def settle_day(engine: Engine, date: str, lines: pd.DataFrame | None = None) -> 
         Ledger lines from :func:`hinterland.carriers.settlement.ledger_lines`; those
         whose ``date`` is ``date`` replace the stored lines of their partners for that
         day. Lines of other days are refused. ``None``: only rebuild statements.
+    before_commit
+        ``before_commit(statements, day_lines)`` runs inside the transaction, with the
+        day's statements and ledger lines as they will be committed; if it raises,
+        nothing is committed. A command uses it to check the statements and write its
+        output files first, so that the ledger commits last (all or nothing).
 
     Returns
     -------
@@ -159,7 +175,11 @@ def settle_day(engine: Engine, date: str, lines: pd.DataFrame | None = None) -> 
             money = dict(zip((_CENTS[c] for c in MONEY_COLUMNS), values[2:], strict=True))
             s.add(PartnerStatement(partner=str(values[0]), date=day, parcels=int(values[1]),
                                    **{k: int(v) for k, v in money.items()}))
-    return statements(engine, day)
+        s.flush()
+        result = _statements(s, day)
+        if before_commit is not None:
+            before_commit(result, _ledger(s, day, None))
+    return result
 
 
 def _check_lines(lines: pd.DataFrame, day: str) -> None:
@@ -191,14 +211,18 @@ def _check_lines(lines: pd.DataFrame, day: str) -> None:
 def statements(engine: Engine, date: str | None = None) -> pd.DataFrame:
     """Stored statements (of one day, or all), money as Decimal."""
     with session_scope(engine) as s:
-        q = select(PartnerStatement).order_by(PartnerStatement.partner, PartnerStatement.date)
-        if date is not None:
-            q = q.where(PartnerStatement.date == parse_date(date, source="--date"))
-        rows = [
-            {"partner": r.partner, "date": r.date, "parcels": r.parcels,
-             **{c: from_cents(getattr(r, _CENTS[c])) for c in MONEY_COLUMNS}}
-            for r in s.scalars(q)
-        ]
+        return _statements(s, date)
+
+
+def _statements(s: Session, date: str | None) -> pd.DataFrame:
+    q = select(PartnerStatement).order_by(PartnerStatement.partner, PartnerStatement.date)
+    if date is not None:
+        q = q.where(PartnerStatement.date == parse_date(date, source="--date"))
+    rows = [
+        {"partner": r.partner, "date": r.date, "parcels": r.parcels,
+         **{c: from_cents(getattr(r, _CENTS[c])) for c in MONEY_COLUMNS}}
+        for r in s.scalars(q)
+    ]
     # Sort here, not in SQL: the server's collation may not be code-point order.
     return _ordered(pd.DataFrame(rows, columns=list(STATEMENT_COLUMNS)), ["partner", "date"])
 
@@ -206,18 +230,22 @@ def statements(engine: Engine, date: str | None = None) -> pd.DataFrame:
 def ledger(engine: Engine, date: str | None = None, partner: str | None = None) -> pd.DataFrame:
     """Stored ledger lines, money as Decimal (:data:`LEDGER_COLUMNS`)."""
     with session_scope(engine) as s:
-        q = select(PartnerParcel).order_by(PartnerParcel.partner, PartnerParcel.date,
-                                           PartnerParcel.parcel_id)
-        if date is not None:
-            q = q.where(PartnerParcel.date == parse_date(date, source="--date"))
-        if partner is not None:
-            q = q.where(PartnerParcel.partner == partner)
-        rows = [
-            {"partner": r.partner, "parcel_id": r.parcel_id, "date": r.date, "zip": r.zip,
-             "office_id": r.office_id, "weight_kg": r.weight_kg, "service": r.service,
-             **{c: from_cents(getattr(r, _CENTS[c])) for c in MONEY_COLUMNS}}
-            for r in s.scalars(q)
-        ]
+        return _ledger(s, date, partner)
+
+
+def _ledger(s: Session, date: str | None, partner: str | None) -> pd.DataFrame:
+    q = select(PartnerParcel).order_by(PartnerParcel.partner, PartnerParcel.date,
+                                       PartnerParcel.parcel_id)
+    if date is not None:
+        q = q.where(PartnerParcel.date == parse_date(date, source="--date"))
+    if partner is not None:
+        q = q.where(PartnerParcel.partner == partner)
+    rows = [
+        {"partner": r.partner, "parcel_id": r.parcel_id, "date": r.date, "zip": r.zip,
+         "office_id": r.office_id, "weight_kg": r.weight_kg, "service": r.service,
+         **{c: from_cents(getattr(r, _CENTS[c])) for c in MONEY_COLUMNS}}
+        for r in s.scalars(q)
+    ]
     return _ordered(pd.DataFrame(rows, columns=list(LEDGER_COLUMNS)),
                     ["partner", "date", "parcel_id"])
 

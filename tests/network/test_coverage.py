@@ -16,7 +16,7 @@ from hinterland.network.coverage import (
     reach,
     site_promise_days,
 )
-from hinterland.network.verify import recount_within
+from hinterland.network.verify import check_reach, recount_within
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +180,163 @@ def test_promise_national_scale_and_summary(zips: pd.DataFrame) -> None:
     alls = summ[summ["rurality"] == "all"]
     assert alls["zip_areas"].sum() == len(zips)
     assert alls["population"].sum() == zips["population"].sum()
+
+
+# --------------------------------------------------------------------------- reach rules
+
+
+def _line_zips() -> pd.DataFrame:
+    """Four ZIP areas east of a site on the equator, distinct land and people, two states."""
+    km_per_deg = 111.195
+    return pd.DataFrame(
+        {
+            "zip": ["00001", "00002", "00003", "00004"],
+            "lat": 0.0,
+            "lon": np.array([1.0, 20.0, 45.0, 90.0]) / km_per_deg,
+            "population": [1, 20, 300, 4000],
+            "land_km2": [10.0, 200.0, 3000.0, 40000.0],
+            "state": ["AA", "AA", "BB", "BB"],
+            "rurality": ["metro", "small_town", "rural", "rural"],
+        }
+    )
+
+
+SITE = pd.DataFrame({"id": ["s"], "lat": [0.0], "lon": [0.0]})
+
+
+@pytest.mark.parametrize("kind", ["radius_km", "drive_min"])
+def test_reach_boundary_is_inclusive(kind: str) -> None:
+    zips = _line_zips()
+    col = "gc_km" if kind == "radius_km" else "drive_min"
+    edge = float(reach(zips, SITE, radius_km=1e4).zips[col].iloc[1])  # the second area
+    at = reach(zips, SITE, **{kind: edge})  # just inside: exactly at the radius
+    assert at.zips["within"].tolist() == [True, True, False, False]
+    assert at.verified, at.checks
+    below = reach(zips, SITE, **{kind: float(np.nextafter(edge, 0.0))})  # just outside
+    assert below.zips["within"].tolist() == [True, False, False, False]
+    assert below.verified, below.checks
+
+
+def test_reach_counts_land_and_people_within_reach_only() -> None:
+    zips = _line_zips()
+    edge = float(reach(zips, SITE, radius_km=1e4).zips["gc_km"].iloc[1])
+    res = reach(zips, SITE, radius_km=edge)
+    t = res.totals
+    assert (t["population"], t["population_within"]) == (4321, 21)
+    assert (t["land_km2"], t["land_km2_within"]) == (43210.0, 210.0)
+    assert (t["zip_areas"], t["zip_areas_within"], t["sites"]) == (4, 2, 1)
+    assert t["population_share"] == pytest.approx(21 / 4321)
+    assert t["verified"] is True and res.checks["rows_checked"] == 4
+    by_state = res.by_state.set_index("state")
+    assert by_state.loc["AA", "land_km2_within"] == 210.0
+    assert by_state.loc["BB", "land_km2_within"] == 0.0
+    assert by_state.loc["BB", "land_km2"] == 43000.0
+    by_rur = res.by_rurality.set_index("rurality")
+    assert by_rur.loc["rural", "population_within"] == 0
+    assert by_rur.loc["small_town", "population_within"] == 20
+
+
+def test_reach_miles_are_statute_miles() -> None:
+    zips = _line_zips()
+    edge_km = float(reach(zips, SITE, radius_km=1e4).zips["gc_km"].iloc[2])
+    mi = edge_km / 1.609344
+    res = reach(zips, SITE, radius_mi=mi * (1 + 1e-9))
+    assert res.zips["within"].tolist() == [True, True, True, False]
+    assert res.totals["radius_km"] == pytest.approx(edge_km, rel=1e-8)
+    assert reach(zips, SITE, radius_mi=mi * (1 - 1e-6)).zips["within"].tolist()[2] is False
+
+
+def test_reach_drive_time_uses_the_areas_rurality() -> None:
+    zips = _line_zips()
+    tm = TravelModel()
+    res = reach(zips, SITE, drive_min=1e4, travel=tm)
+    gc = res.zips["gc_km"].to_numpy()
+    for i, r in enumerate(zips["rurality"]):
+        want = tm.access_min + gc[i] * tm.circuity[r] / tm.speed_kmh[r] * 60
+        assert res.zips["drive_min"].iloc[i] == pytest.approx(want, rel=1e-12)
+
+
+@pytest.mark.parametrize("bad", [-1e-9, float("nan"), float("inf")])
+def test_reach_refuses_meaningless_radius(bad: float) -> None:
+    for kw in ("radius_km", "radius_mi", "drive_min"):
+        with pytest.raises(HinterlandError, match="radius"):
+            reach(_line_zips(), SITE, **{kw: bad})
+    assert reach(_line_zips(), SITE, radius_km=0.0).totals["zip_areas_within"] == 0
+
+
+def _check(res, zips, **kw):
+    return check_reach(zips, SITE, res.zips, res.totals,
+                       breakdowns={"rurality": res.by_rurality, "state": res.by_state}, **kw)
+
+
+def test_check_reach_catches_every_tampered_figure() -> None:
+    zips = _line_zips()
+    edge = float(reach(zips, SITE, radius_km=1e4).zips["gc_km"].iloc[1])
+    res = reach(zips, SITE, radius_km=edge * 1.5)
+    assert _check(res, zips, radius_km=edge * 1.5)["ok"]
+    # A result built with twice the radius it claims (a doubled reach): flags disagree.
+    doubled = reach(zips, SITE, radius_km=edge * 3)
+    out = _check(doubled, zips, radius_km=edge * 1.5)
+    assert not out["ok"] and out["within_mismatches"] == 1
+    assert not _check(res, zips, radius_km=1e3)["ok"]
+    flipped = res.zips.copy()
+    flipped.loc[3, "within"] = True
+    out = check_reach(zips, SITE, flipped, res.totals, radius_km=edge * 1.5)
+    assert out["within_mismatches"] == 1 and not out["ok"]
+    moved = res.zips.copy()
+    moved.loc[0, "gc_km"] += 1e-3
+    assert check_reach(zips, SITE, moved, res.totals, radius_km=edge * 1.5)[
+        "distance_mismatches"] == 1
+    for key, value in (("land_km2_within", res.totals["land_km2"]),
+                       ("population_within", res.totals["population_within"] + 1),
+                       ("zip_areas_within", 3), ("population_share", 0.5), ("sites", 2)):
+        bad = {**res.totals, key: value}
+        out = check_reach(zips, SITE, res.zips, bad, radius_km=edge * 1.5)
+        assert out["totals_mismatches"] == [key] and not out["ok"], key
+    by_state = res.by_state.copy()
+    by_state.loc[0, "land_km2_within"] = by_state.loc[0, "land_km2"] + 1
+    out = check_reach(zips, SITE, res.zips, res.totals, radius_km=edge * 1.5,
+                      breakdowns={"state": by_state})
+    assert out["breakdown_mismatches"] == ["state=AA: land_km2_within"]
+    out = check_reach(zips, SITE, res.zips, res.totals, radius_km=edge * 1.5,
+                      breakdowns={"state": by_state.iloc[:1]})
+    assert out["breakdown_mismatches"] == ["state: groups differ"]
+
+
+def test_check_reach_drive_time_rederives_minutes() -> None:
+    zips = _line_zips()
+    tm = TravelModel()
+    res = reach(zips, SITE, drive_min=30.0, travel=tm)
+    kw = {"circuity": tm.circuity, "speed_kmh": tm.speed_kmh, "access_min": tm.access_min}
+    assert _check(res, zips, drive_min=30.0, **kw)["ok"]
+    slow = {**kw, "speed_kmh": {k: v / 2 for k, v in tm.speed_kmh.items()}}
+    assert _check(res, zips, drive_min=30.0, **slow)["distance_mismatches"] == 4
+    late = res.zips.copy()
+    late.loc[0, "drive_min"] += 0.01
+    assert check_reach(zips, SITE, late, res.totals, drive_min=30.0, **kw)[
+        "distance_mismatches"] == 1
+    with pytest.raises(ValueError, match="exactly one"):
+        check_reach(zips, SITE, res.zips, res.totals, radius_km=1.0, drive_min=1.0)
+    with pytest.raises(ValueError, match="circuity"):
+        check_reach(zips, SITE, res.zips, res.totals, drive_min=1.0)
+
+
+def test_check_reach_samples_the_nation_with_a_seed(wyoming, post_offices, zips) -> None:
+    two = filter_states(zips, ["WY", "MT"])
+    res = reach(two, post_offices, radius_mi=10)
+    assert res.verified and not res.checks["sampled"]  # small enough: every pair
+    assert res.checks["pairs_checked"] == len(two) * len(post_offices)
+    kw = {"radius_km": 10 * 1.609344, "max_pairs": 1000, "min_sample": 50}
+    a = check_reach(two, post_offices, res.zips, res.totals, seed=1, **kw)
+    b = check_reach(two, post_offices, res.zips, res.totals, seed=1, **kw)
+    assert a["sampled"] and a["seed"] == 1 and a["rows_checked"] == 50 and a["ok"]
+    assert a == b
+    # One state is always checked pair by pair, whatever its size.
+    one = check_reach(wyoming, post_offices, reach(wyoming, post_offices, radius_mi=10).zips,
+                      reach(wyoming, post_offices, radius_mi=10).totals, **kw)
+    assert not one["sampled"] and one["rows_checked"] == len(wyoming)
+    # A sampled check still catches a flipped flag when it samples that row.
+    flipped = res.zips.copy()
+    flipped["within"] = ~flipped["within"]
+    c = check_reach(two, post_offices, flipped, res.totals, seed=1, **kw)
+    assert c["within_mismatches"] == 50 and not c["ok"]

@@ -23,6 +23,7 @@ Facility table (input): ``id``, ``kind``, ``lat``, ``lon``, ``holds_inventory``
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ from hinterland.core.errors import HinterlandError
 from hinterland.data.region import select_zip_areas
 from hinterland.data.rurality import RURALITY_CLASSES
 from hinterland.geo import TravelModel
+from hinterland.network.verify import check_reach
 
 __all__ = [
     "PROMISE_CLASSES",
@@ -84,12 +86,19 @@ class ReachResult:
         ``sites``, and the radius used.
     by_rurality, by_state
         The same figures per rurality class (densest first) and per state.
+    verified
+        Whether the brute-force re-derivation
+        (:func:`hinterland.network.verify.check_reach`) agreed with every figure.
+    checks
+        That re-derivation's figures (rows and pairs checked, sample seed, mismatches).
     """
 
     zips: pd.DataFrame
     totals: dict[str, Any]
     by_rurality: pd.DataFrame
     by_state: pd.DataFrame = field(repr=False)
+    verified: bool = False
+    checks: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 def _breakdown(table: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -126,6 +135,7 @@ def reach(
     radius_mi: float | None = None,
     drive_min: float | None = None,
     travel: TravelModel | None = None,
+    verify_seed: int = 0,
 ) -> ReachResult:
     """ZIP areas and people within a straight-line radius or a drive time of any site.
 
@@ -142,8 +152,14 @@ def reach(
         rurality, access time included).
     travel
         Travel model (default :class:`~hinterland.geo.TravelModel`).
+    verify_seed
+        Seed of the ZIP-area sample the brute-force check draws when checking every
+        (ZIP area, site) pair would be too many (:func:`~hinterland.network.verify.check_reach`).
 
-    Give exactly one of the three radii.
+    Give exactly one of the three radii. Every result is re-derived by brute force
+    (every pair for a state, a seeded sample of ZIP areas for the nation); the outcome
+    is in :attr:`ReachResult.verified` and :attr:`ReachResult.checks`, and
+    ``totals["verified"]``.
 
     Raises
     ------
@@ -153,8 +169,8 @@ def reach(
     given = [v for v in (radius_km, radius_mi, drive_min) if v is not None]
     if len(given) != 1:
         raise HinterlandError("give exactly one of --radius-km, --radius-mi or --drive-min")
-    if given[0] < 0:
-        raise HinterlandError("the radius must be >= 0")
+    if not (math.isfinite(given[0]) and given[0] >= 0):
+        raise HinterlandError(f"the radius must be finite and >= 0, got {given[0]!r}")
     if len(facilities) == 0:
         raise HinterlandError("the facility table has no sites")
     travel = travel or TravelModel()
@@ -187,7 +203,17 @@ def reach(
         "sites": len(facilities),
         **radius,
     }
-    return ReachResult(table, totals, _breakdown(table, "rurality"), _breakdown(table, "state"))
+    by_rurality, by_state = _breakdown(table, "rurality"), _breakdown(table, "state")
+    checks = check_reach(
+        zips, facilities, table, totals,
+        radius_km=None if drive_min is not None else float(radius["radius_km"]),
+        drive_min=drive_min, circuity=travel.circuity, speed_kmh=travel.speed_kmh,
+        access_min=travel.access_min, default_rurality=travel.default_rurality,
+        breakdowns={"rurality": by_rurality, "state": by_state}, seed=verify_seed,
+    )
+    totals["verified"] = bool(checks["ok"])
+    return ReachResult(table, totals, by_rurality, by_state, verified=bool(checks["ok"]),
+                       checks=checks)
 
 
 # --------------------------------------------------------------------------- promise

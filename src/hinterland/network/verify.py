@@ -14,12 +14,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from hinterland.geo.distance import haversine_km
+from hinterland.geo.distance import EARTH_RADIUS_KM, haversine_km
 
 __all__ = [
     "check_capacitated_coverage",
     "check_coverage",
     "check_pmedian",
+    "check_reach",
     "recount_within",
 ]
 
@@ -205,4 +206,165 @@ def check_capacitated_coverage(
         out["budget_ok"] = spent <= budget * (1 + 1e-9) + 1e-9
         ok = ok and out["budget_ok"]
     out["ok"] = bool(ok)
+    return out
+
+
+def _haversine_rows(lat: NDArray[np.float64], lon: NDArray[np.float64],
+                    slat: NDArray[np.float64], slon: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Great-circle km between every row point and every site (plain haversine, no index)."""
+    p1, l1 = np.radians(lat)[:, None], np.radians(lon)[:, None]
+    p2, l2 = np.radians(slat)[None, :], np.radians(slon)[None, :]
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _nearest_km(lat: NDArray[np.float64], lon: NDArray[np.float64], slat: NDArray[np.float64],
+                slon: NDArray[np.float64], *, cells: int = 4_000_000) -> NDArray[np.float64]:
+    """Distance from each point to its nearest site, every pair computed (chunked by sites)."""
+    best = np.full(lat.shape[0], np.inf)
+    if lat.shape[0] == 0:
+        return best
+    step = max(1, cells // lat.shape[0])
+    for s in range(0, slat.shape[0], step):
+        d = _haversine_rows(lat, lon, slat[s : s + step], slon[s : s + step])
+        best = np.minimum(best, d.min(axis=1))
+    return best
+
+
+def _group_sums(keys: NDArray[Any], values: dict[str, NDArray[np.float64]]
+                ) -> dict[str, dict[str, float]]:
+    labels, inverse = np.unique(keys.astype(str), return_inverse=True)
+    out: dict[str, dict[str, float]] = {str(k): {} for k in labels}
+    for name, v in values.items():
+        sums = np.bincount(inverse, weights=v, minlength=labels.shape[0])
+        for k, s in zip(labels, sums, strict=True):
+            out[str(k)][name] = float(s)
+    return out
+
+
+def check_reach(
+    zips: pd.DataFrame,
+    facilities: pd.DataFrame,
+    result: pd.DataFrame,
+    totals: dict[str, Any],
+    *,
+    radius_km: float | None = None,
+    drive_min: float | None = None,
+    circuity: dict[str, float] | None = None,
+    speed_kmh: dict[str, float] | None = None,
+    access_min: float = 0.0,
+    default_rurality: str = "small_town",
+    breakdowns: dict[str, pd.DataFrame] | None = None,
+    max_pairs: int = 40_000_000,
+    min_sample: int = 500,
+    seed: int = 0,
+    tol: float = 1e-7,
+) -> dict[str, Any]:
+    """Re-derive a reach result by brute force from the ZIP and facility tables.
+
+    For every checked ZIP area the distance to every site is computed by plain
+    haversine (no spatial index, no travel-model code): the nearest site's great-circle
+    km, and, for a drive-time radius, the drive minutes ``access_min + km x
+    circuity[r] / speed_kmh[r] x 60`` with ``r`` the ZIP area's rurality. An area is
+    within reach when that figure is ``<=`` the radius. All ZIP areas are checked when
+    they lie in one state or ``areas x sites <= max_pairs``; otherwise (the nation) a
+    seeded sample of ``max(min_sample, max_pairs // sites)`` areas, named in the result.
+
+    Compared with the result: the ``within`` flag, ``gc_km`` and ``drive_min`` of every
+    checked area (a flag within ``tol`` of the radius is a tie, counted, not a
+    mismatch); the totals (people, ZIP areas and land area, all and within reach,
+    sites) recounted from the input table with the re-derived flags; and, when given,
+    every row of the ``by_rurality``/``by_state`` breakdowns recounted the same way.
+
+    Returns
+    -------
+    dict
+        ``ok`` and the figures found: ``rows_checked``, ``sampled``, ``seed``,
+        ``pairs_checked``, ``within_mismatches``, ``ties``, ``distance_mismatches``,
+        ``totals_mismatches``, ``breakdown_mismatches`` and ``recounted`` totals.
+    """
+    if (radius_km is None) == (drive_min is None):
+        raise ValueError("give exactly one of radius_km or drive_min")
+    if drive_min is not None and (circuity is None or speed_kmh is None):
+        raise ValueError("a drive-time check needs circuity and speed_kmh")
+    n, m = len(zips), len(facilities)
+    lat, lon = zips["lat"].to_numpy(float), zips["lon"].to_numpy(float)
+    one_state = "state" in zips.columns and zips["state"].nunique() <= 1
+    sampled = n * m > max_pairs and not one_state
+    if sampled:
+        k = min(n, max(min_sample, max_pairs // max(m, 1)))
+        rows = np.sort(np.random.default_rng(seed).choice(n, size=k, replace=False))
+    else:
+        rows = np.arange(n)
+    km = _nearest_km(lat[rows], lon[rows], facilities["lat"].to_numpy(float),
+                     facilities["lon"].to_numpy(float))
+    if drive_min is not None:
+        assert circuity is not None and speed_kmh is not None
+        rur = (zips["rurality"].astype(object).where(zips["rurality"].notna(), default_rurality)
+               .astype(str).to_numpy()[rows] if "rurality" in zips.columns
+               else np.full(rows.shape[0], default_rurality))
+        circ = np.array([float(circuity[str(r)]) for r in rur])
+        speed = np.array([float(speed_kmh[str(r)]) for r in rur])
+        minutes = access_min + km * circ / speed * 60.0
+        value, limit = minutes, float(drive_min)
+    else:
+        minutes = np.full(rows.shape[0], np.nan)
+        value, limit = km, float(radius_km)  # type: ignore[arg-type]
+    brute = value <= limit
+    tie = np.abs(value - limit) <= tol * max(1.0, abs(limit))
+    got = result["within"].to_numpy(bool)
+    mismatch = (brute != got[rows]) & ~tie
+    dist_bad = ~np.isclose(result["gc_km"].to_numpy(float)[rows], km, rtol=1e-9, atol=1e-6)
+    if drive_min is not None:
+        dist_bad |= ~np.isclose(result["drive_min"].to_numpy(float)[rows], minutes,
+                                rtol=1e-9, atol=1e-6)
+    flags = got.copy()
+    flags[rows] = np.where(tie, got[rows], brute)
+    pop = zips["population"].to_numpy(float)
+    land = zips["land_km2"].to_numpy(float)
+    recounted: dict[str, Any] = {
+        "population": float(pop.sum()),
+        "population_within": float(pop[flags].sum()),
+        "zip_areas": n,
+        "zip_areas_within": int(flags.sum()),
+        "land_km2": float(land.sum()),
+        "land_km2_within": float(land[flags].sum()),
+        "sites": m,
+    }
+    totals_bad = [
+        k for k, v in recounted.items()
+        if k not in totals or not np.isclose(float(totals[k]), v, rtol=1e-12, atol=1e-6)
+    ]
+    share = recounted["population_within"] / recounted["population"] if n and pop.sum() else 0.0
+    if not np.isclose(float(totals.get("population_share", np.nan)), share, rtol=1e-9,
+                      atol=1e-12):
+        totals_bad.append("population_share")
+    breakdown_bad: list[str] = []
+    for key, frame in (breakdowns or {}).items():
+        values = {"zip_areas": np.ones(n), "zip_areas_within": flags.astype(float),
+                  "population": pop, "population_within": np.where(flags, pop, 0.0),
+                  "land_km2": land, "land_km2_within": np.where(flags, land, 0.0)}
+        want = _group_sums(zips[key].astype(str).to_numpy(), values)
+        seen = {str(r[key]): r for r in frame.to_dict(orient="records")}
+        if set(seen) != set(want):
+            breakdown_bad.append(f"{key}: groups differ")
+            continue
+        for g, sums in want.items():
+            for col, v in sums.items():
+                if not np.isclose(float(seen[g][col]), v, rtol=1e-9, atol=1e-6):
+                    breakdown_bad.append(f"{key}={g}: {col}")
+    out: dict[str, Any] = {
+        "rows_checked": int(rows.shape[0]),
+        "sampled": bool(sampled),
+        "seed": int(seed) if sampled else None,
+        "pairs_checked": int(rows.shape[0]) * m,
+        "within_mismatches": int(mismatch.sum()),
+        "ties": int(tie.sum()),
+        "distance_mismatches": int(dist_bad.sum()),
+        "totals_mismatches": totals_bad,
+        "breakdown_mismatches": breakdown_bad[:20],
+        "recounted": recounted,
+    }
+    out["ok"] = bool(out["within_mismatches"] == 0 and out["distance_mismatches"] == 0
+                     and not totals_bad and not breakdown_bad)
     return out

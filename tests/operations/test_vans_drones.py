@@ -40,14 +40,15 @@ def test_drone_defaults_follow_public_5_lb_class() -> None:
     d = DroneFleet()
     assert d.payload_kg == pytest.approx(2.27)
     assert d.flight_min([12.0])[0] == pytest.approx(9.0)
-    assert d.daily_capacity() == pytest.approx(12 * 4 * 0.85)
+    assert d.daily_capacity() == 40  # floor(12 h x 4 flights x 0.85)
     assert d.cost_per_delivery_usd == Decimal("6.00")
 
 
 @pytest.mark.parametrize(
     "make",
     [
-        lambda: VanFleet(cost_per_hour_usd=Decimal("-1")) and VanFleet(parcels_per_route=0),
+        lambda: VanFleet(cost_per_hour_usd=Decimal("-1")),
+        lambda: VanFleet(parcels_per_route=0),
         lambda: VanFleet(cost_per_km_usd=0.45),  # type: ignore[arg-type]  # float money refused
         lambda: DroneFleet(payload_kg=0),
         lambda: DroneFleet(open_min=600, close_min=500),

@@ -10,12 +10,12 @@ from hinterland.core.errors import InputError
 from hinterland.promise import (
     MODES,
     TIERS,
-    PromiseConfig,
     PromiseEngine,
     PromiseResult,
     Reason,
     UnknownZipError,
 )
+from hinterland.operations import OperatingModel
 from hinterland.promise.engine import DAY
 from hinterland.promise.verify import verify_choices
 
@@ -50,7 +50,7 @@ def test_town_inside_drone_radius_gets_60_minutes(engine: PromiseEngine) -> None
     ch = res.choices().iloc[0]
     assert ch["mode"] == "drone" and ch["source_id"] == "DRONE-95237"
     t = res.order_min[0]
-    assert t + engine.config.drone.prep_min < ch["promised_min"] <= t + 60
+    assert t + engine.model.drone.prep_min < ch["promised_min"] <= t + 60
     assert ch["promised_time"].startswith("2025-03-04T13:")
 
 
@@ -91,7 +91,7 @@ def test_every_option_type_on_real_zip_areas(engine: PromiseEngine) -> None:
     assert str(opts.loc["fc_van", "handoff_id"]).startswith(("DS-", "HUB-"))
     assert str(opts.loc["hub_van", "source_id"]).startswith("HUB-")
     pr = res.promised_min[0, M["postal_priority_same_day"]]
-    assert pr == engine.config.partner.priority_delivery_end_min
+    assert pr == engine.model.partner.priority_delivery_end_min
     drone = one(engine, destination_zip="95240", tier="two_day")
     assert drone.reason[0, M["drone"]] == Reason.OK
     # Costs and CO2 are positive where feasible.
@@ -108,7 +108,7 @@ def test_nowhere_reachable_says_no_option(engine: PromiseEngine) -> None:
 
 
 def test_drone_hours_weather_and_stock(engine: PromiseEngine) -> None:
-    d = engine.config.drone
+    d = engine.model.drone
     late = one(engine, destination_zip="95240", tier="60min", order_time="2025-03-04T19:50")
     assert late.reason[0, M["drone"]] == Reason.OUTSIDE_HOURS
     dawn = one(engine, destination_zip="95240", tier="two_day", order_time="2025-03-04T06:00")
@@ -205,8 +205,8 @@ def test_unknown_zip_is_its_own_error(engine: PromiseEngine) -> None:
     assert err.value.zip_code == "00000" and err.value.row == 1
 
 
-def test_small_network_timing_follows_the_config(zips: pd.DataFrame) -> None:
-    """A hub and an FC at one ZIP centroid: promises are the config's arithmetic."""
+def test_small_network_timing_follows_the_operating_model(zips: pd.DataFrame) -> None:
+    """A hub and an FC at one ZIP centroid: promises are the operating model's arithmetic."""
     z = zips[zips["state"] == "VT"].reset_index(drop=True)
     town = z[z["zip"] == "05401"].iloc[0]  # Burlington VT
     fac = pd.DataFrame([
@@ -217,19 +217,21 @@ def test_small_network_timing_follows_the_config(zips: pd.DataFrame) -> None:
         {"id": "PO", "kind": "partner_post_office", "lat": town["lat"], "lon": town["lon"],
          "operator": "postal_partner", "capacity_per_day": np.inf, "holds_inventory": False},
     ])
-    cfg = PromiseConfig()
-    eng = PromiseEngine(fac, z, cfg)
+    m = OperatingModel()
+    eng = PromiseEngine(fac, z, m)
     res = one(eng, destination_zip="05401", tier="next_day", order_time="2025-03-04T08:00")
     access = eng.travel.access_min
-    van = cfg.van
-    assert res.promised_min[0, M["hub_van"]] == pytest.approx(
-        cfg.hub_waves_min[0] + access + van.route_allowance_min)
-    assert res.promised_min[0, M["fc_van"]] == pytest.approx(
-        DAY + cfg.station_wave_min + access + van.route_allowance_min)
-    assert res.promised_min[0, M["postal_express_24h"]] == DAY + cfg.partner.delivery_end_min
+    van = m.van
+    rur = str(town["rurality"])
+    ok, last, stops = van.route(access, van.waves_min[0], rur)
+    assert bool(ok) and stops == np.floor(van.capacity_parcels / van.parcels_per_stop)
+    # Same-day from stock: the first wave's route, its last stop, rounded up to the minute.
+    assert res.promised_min[0, M["hub_van"]] == np.ceil(float(last) - 1e-6)
+    # Line-haul leaves 22:00, drives a few minutes, is sorted, and rides the next morning wave.
+    assert res.promised_min[0, M["fc_van"]] == np.ceil(DAY + float(last) - 1e-6)
+    assert res.promised_min[0, M["postal_express_24h"]] == DAY + m.partner.delivery_end_min
     assert res.reason[0, M["drone"]] == Reason.NO_SITE
     hub_cost = int(res.cost_cents[0, M["hub_van"]])
-    rur = str(town["rurality"])
     assert hub_cost == 180 + int(van.parcel_cost_cents([0.0], [access], rur)[0])
 
 
@@ -293,7 +295,7 @@ def test_partner_service_table_replaces_the_distance_rule(zips: pd.DataFrame) ->
                           "priority_same_day": ["false", "false"]})
     eng = PromiseEngine(fac, z, partner_service=table)
     res = one(eng, destination_zip="05401", tier="two_day", order_time="2025-03-04T08:00")
-    partner = eng.config.partner
+    partner = eng.model.partner
     assert res.promised_min[0, M["postal_express_24h"]] == 3 * DAY + partner.delivery_end_min
     assert res.reason[0, M["postal_priority_same_day"]] == Reason.NOT_SERVED
     other = one(eng, destination_zip="05819", tier="two_day")  # listed, but no Express

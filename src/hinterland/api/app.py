@@ -154,7 +154,7 @@ def _parsed(engine: PromiseEngine, orders: list[OrderIn], field_prefix: str) -> 
     tz = np.empty(n, dtype=object)
     t = np.empty(n)
     fee = np.empty(n, np.int64)
-    cfg = engine.config
+    cfg = engine.model
     for i, o in enumerate(orders):
         if o.destination_zip is not None:
             pos = engine.zip_position.get(o.destination_zip, -1)

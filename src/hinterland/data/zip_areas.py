@@ -27,6 +27,7 @@ from scipy.spatial import cKDTree
 from hinterland.data.registry import data_dir, data_path
 from hinterland.data.rurality import RUCA_NOT_CODED, RURALITY_CLASSES, rurality_of
 from hinterland.data.schema import Column, check_table
+from hinterland.core.clock import time_zones
 from hinterland.geo.distance import unit_vectors
 
 SQ_MI_TO_KM2 = 2.589988110336
@@ -217,6 +218,7 @@ def _zip_areas_cached(folder: str) -> pd.DataFrame:
             "city": z["city"],
             "county_name": z["county_name"],
             "land_source": source,
+            "time_zone": time_zones(z["lat"].to_numpy(), z["lng"].to_numpy()),
         }
     )
     checked = check_table(out, ZIP_AREA_COLUMNS, "zip_areas (built)")
@@ -237,7 +239,8 @@ def zip_areas() -> pd.DataFrame:
         ``state`` (2-letter), ``county_fips`` (5-char str, primary county),
         ``ruca`` (primary RUCA 2010 code, 1-10 or 99 = not coded),
         ``rurality`` (ordered categorical: metro, micropolitan, small_town, rural),
-        then ``city``, ``county_name`` and ``land_source``. Sorted by ``zip``.
+        then ``city``, ``county_name``, ``land_source`` and ``time_zone`` (IANA name of
+        the centroid's zone, :func:`hinterland.core.clock.time_zones`). Sorted by ``zip``.
         A fresh copy on every call (the parsed table is cached in-process).
     """
     return _zip_areas_cached(str(data_dir())).copy()

@@ -30,21 +30,12 @@ import numpy as np
 import pandas as pd
 
 from hinterland.core.errors import InputError
+from hinterland.core.vocabulary import FACILITY_KINDS, kinds_with
 from hinterland.data.schema import Column, check_table
 from hinterland.io.tables import read_table
 
-FACILITY_KINDS: tuple[str, ...] = (
-    "fulfillment_center",
-    "sort_center",
-    "delivery_station",
-    "hybrid_hub",
-    "partner_post_office",
-    "retail_store",
-    "drone_site",
-)
-
 #: Kinds that hold inventory unless the file says otherwise.
-INVENTORY_KINDS = frozenset({"fulfillment_center", "hybrid_hub", "retail_store"})
+INVENTORY_KINDS = kinds_with("stocked_by_default")
 
 #: Default operator by kind.
 DEFAULT_OPERATOR = {"partner_post_office": "postal_partner", "retail_store": "retail_partner"}

@@ -1,10 +1,19 @@
 """The operating model: the one home of every operating rule and default.
 
 Every stage (coverage, design, demand, promise, routing, simulation) reads these
-rules; none restates them. Defaults and their public sources: ``docs/operations.md``.
+rules from an :class:`OperatingModel`; none restates them. Defaults and their
+public sources: ``docs/operations.md``.
 """
 
 from hinterland.operations.drones import DroneFleet
+from hinterland.operations.linehaul import LineHaul
+from hinterland.operations.model import (
+    DEFAULT_SHIPPING_FEE_USD,
+    FcOps,
+    HubOps,
+    OperatingModel,
+    StationOps,
+)
 from hinterland.operations.postal import (
     DEFAULT_FEE_BANDS,
     SERVICE_COLUMNS,
@@ -12,15 +21,20 @@ from hinterland.operations.postal import (
     PostalPartner,
     service_areas,
 )
-from hinterland.operations.vans import LineHaul, VanFleet
+from hinterland.operations.vans import VanFleet
 
 __all__ = [
     "DEFAULT_FEE_BANDS",
+    "DEFAULT_SHIPPING_FEE_USD",
     "SERVICE_COLUMNS",
     "DroneFleet",
+    "FcOps",
     "FeeSchedule",
+    "HubOps",
     "LineHaul",
+    "OperatingModel",
     "PostalPartner",
+    "StationOps",
     "VanFleet",
     "service_areas",
 ]

@@ -10,7 +10,10 @@ planning assumptions):
 * ``speed_kmh`` 80 (~50 mph): the top speed reported for MK27-class drones.
 * ``prep_min`` 20: pick, pack and load before take-off (assumption), so a
   60-minute promise leaves ~40 min of flight and margin.
-* ``open_min``/``close_min`` 08:00-20:00: daylight operating hours (assumption).
+* ``open_min``/``close_min`` 08:00-20:00: operating hours (assumption), further
+  limited to daylight at the site on the operating date (civil sunrise to sunset
+  from the ``astral`` library: 14 CFR 107.29 allows night flight only with
+  anti-collision lighting, which we do not assume).
 * ``availability`` 0.85: share of operating hours flyable in wind, rain and icing
   (assumption; lower in northern winters). Promises take the per-order
   ``weather_ok`` flag; ``availability`` scales planned capacity.
@@ -22,10 +25,14 @@ planning assumptions):
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import numpy as np
+from astral import Observer
+from astral.sun import sun
 from numpy.typing import ArrayLike, NDArray
 
 from hinterland.core.errors import HinterlandError
@@ -72,6 +79,40 @@ class DroneFleet:
         """CO2 of one delivery: out and back."""
         return 2.0 * np.asarray(gc_km, dtype=float) * self.co2_kg_per_km
 
-    def daily_capacity(self) -> float:
-        """Expected deliveries per site per day: hours x flights/hour x availability."""
-        return (self.close_min - self.open_min) / 60.0 * self.flights_per_hour * self.availability
+    def hours(self, lat: ArrayLike, lon: ArrayLike, zones: ArrayLike, date: dt.date
+              ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Flying hours of each site on ``date``: ``open``/``close`` minutes, site clock.
+
+        The configured hours, cut to the time between sunrise and sunset at the site
+        (``astral``); where the sun does not rise or set (polar day or night) the
+        configured hours, or none, apply.
+        """
+        la = np.atleast_1d(np.asarray(lat, dtype=float))
+        lo = np.atleast_1d(np.asarray(lon, dtype=float))
+        zs = np.atleast_1d(np.asarray(zones, dtype=object))
+        opens = np.full(len(la), self.open_min)
+        closes = np.full(len(la), self.close_min)
+        for i, (y, x, z) in enumerate(zip(la, lo, zs, strict=True)):
+            try:
+                s = sun(Observer(float(y), float(x)), date, tzinfo=ZoneInfo(str(z)))
+            except ValueError as exc:  # polar night: never rises; polar day: never sets
+                if "never" in str(exc) and "below" in str(exc):
+                    continue
+                closes[i] = opens[i]
+                continue
+            rise = s["sunrise"].hour * 60 + s["sunrise"].minute + s["sunrise"].second / 60
+            set_ = s["sunset"].hour * 60 + s["sunset"].minute + s["sunset"].second / 60
+            opens[i] = max(self.open_min, rise)
+            closes[i] = max(min(self.close_min, set_), opens[i])
+        return opens, closes
+
+    def daily_capacity(self, open_min: ArrayLike | None = None,
+                       close_min: ArrayLike | None = None) -> NDArray[np.float64]:
+        """Expected deliveries per site per day: hours x flights/hour x availability.
+
+        ``open_min``/``close_min`` (e.g. from :meth:`hours`) default to the configured
+        hours.
+        """
+        o = np.asarray(self.open_min if open_min is None else open_min, dtype=float)
+        c = np.asarray(self.close_min if close_min is None else close_min, dtype=float)
+        return np.floor((c - o) / 60.0 * self.flights_per_hour * self.availability)

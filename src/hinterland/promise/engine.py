@@ -1,33 +1,44 @@
 """Promise engine: feasible delivery options per order, and the one chosen by policy.
 
-Options (``MODES``), each with a promised delivery time, a cost and a CO2 estimate:
+Options (:data:`~hinterland.promise.modes.MODES`), each with a promised delivery
+time, a cost and a CO2 estimate:
 
 ==================================  ========================================================
 mode                                path
 ==================================  ========================================================
-``hub_van``                         hybrid hub stock -> own van, same day (waves, cut-off)
-``fc_van``                          fulfillment center -> overnight line-haul -> delivery
-                                    station -> own van the next morning
+``hub_van``                         a site's own stock (hybrid hub, retail store) -> own van
+                                    on the next van wave whose cut-off the order makes
+``fc_van``                          fulfillment center -> line-haul (hours of service) ->
+                                    delivery station sort -> own van on the next wave
 ``postal_express_24h``              fulfillment center -> line-haul to the partner post
                                     office serving the ZIP -> partner carrier ("Express 24h")
 ``postal_priority_same_day``        fulfillment center -> direct shuttle to the partner
                                     office -> partner carrier the same day, where offered
-``drone``                           drone site stock -> drone, within its radius, payload
-                                    and hours
+``drone``                           drone site stock -> drone, within its radius, payload,
+                                    daylight hours and daily sorties
 ==================================  ========================================================
 
-Times are minutes from the start (midnight) of the order's day; a promise at
-``1440 + 600`` is 10:00 the next day. Each order asks for a tier (``TIERS``) with a
-deadline: ``60min`` = order time + 60 min, ``same_day`` = end of the order's day,
-``next_day`` = end of the next day, ``two_day`` = end of the day after. The policy
-picks, among options meeting the tier, the ``fastest`` (ties: cheaper) or the
-``cheapest`` (ties: faster). When none meets the tier the order says why
-(``MISSES_TIER`` with the earliest option, or ``NO_OPTION``), and every option
-carries a reason code (:class:`Reason`).
+Every rule comes from the :class:`~hinterland.operations.OperatingModel` (one home):
+van routes must fit the shift and the delivery day
+(:meth:`~hinterland.operations.vans.VanFleet.route`), trucks stop as drivers' hours
+require, and every facility's schedule is on its own local clock, converted to the
+destination's (the order's clock) with IANA time zones. Each destination considers
+its ``nearest_sites`` nearest sites of each kind and keeps the best. Promised times
+are rounded up to whole minutes, so equal promises tie exactly.
 
-Everything that does not depend on the order (nearest sites, drive times, line-haul
-schedules, fixed costs) is precomputed per destination (ZIP area) once, so a batch
-is a handful of numpy gathers and element-wise operations per order.
+Times are minutes from local midnight of the order's day at the destination; a
+promise at ``1440 + 600`` is 10:00 the next day. Each order asks for a tier
+(:data:`~hinterland.core.vocabulary.TIERS`). The policy picks, among options
+meeting the tier, the ``fastest`` (ties: cheaper) or the ``cheapest`` (ties:
+faster). When none meets the tier the order says why (``MISSES_TIER`` with the
+earliest option, or ``NO_OPTION``), and every option carries a reason code
+(:class:`~hinterland.core.vocabulary.Reason`). ``best_tier`` is the fastest tier
+the order could be promised, whatever it asked.
+
+With ``capacity=True`` a batch is promised as one day's operations: each station's
+van capacity and each drone site's sorties are consumed in order-time order; an
+order that finds its site full slips to the site's next day, or takes the next
+best option, with ``AT_CAPACITY`` where an option is gone.
 
 Costs are estimates in whole cents (``int64``, exact integer arithmetic); fees and
 revenue shares use the partner's exact schedule. Settlement of what is billed is in
@@ -38,9 +49,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field
-from decimal import Decimal
-from enum import IntEnum
+from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
@@ -48,143 +57,67 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
+from hinterland.core.clock import clock_shift_min, time_zones, utc_offset_min
 from hinterland.core.errors import HinterlandError, InputError
 from hinterland.core.money import to_cents, usd
-from hinterland.geo import TravelModel, unit_vectors
-from hinterland.geo.distance import chord_to_km
-from hinterland.operations.drones import DroneFleet
-from hinterland.operations.postal import PostalPartner, check_service_table, service_areas
-from hinterland.operations.vans import LineHaul, VanFleet
-
-MODES: tuple[str, ...] = (
-    "hub_van",
-    "fc_van",
-    "postal_express_24h",
-    "postal_priority_same_day",
-    "drone",
+from hinterland.core.vocabulary import (
+    COVERAGE_CLASSES,
+    DAY_MIN,
+    REASON_NAMES,
+    REASON_TEXT,
+    TIERS,
+    Reason,
+    kinds_with,
+    tier_deadline_min,
 )
+from hinterland.data.rurality import RURALITY_CLASSES
+from hinterland.geo import unit_vectors
+from hinterland.geo.distance import chord_to_km
+from hinterland.operations.model import DEFAULT_SHIPPING_FEE_USD, OperatingModel
+from hinterland.operations.postal import check_service_table, service_areas
+from hinterland.promise import modes as md
+from hinterland.promise.modes import MODE_CARRIER, MODES
+
+__all__ = [
+    "DEFAULT_SHIPPING_FEE_USD",
+    "MODES",
+    "MODE_CARRIER",
+    "POLICIES",
+    "REASON_NAMES",
+    "REASON_TEXT",
+    "TIERS",
+    "ParsedOrders",
+    "PromiseEngine",
+    "PromiseResult",
+    "Reason",
+    "StockIndex",
+    "UnknownZipError",
+    "best_tier_codes",
+    "parse_orders",
+]
+
 HUB_VAN, FC_VAN, POSTAL_EXPRESS, POSTAL_PRIORITY, DRONE = range(5)
-
-#: Carrier of each mode.
-MODE_CARRIER: dict[str, str] = {
-    "hub_van": "own_van",
-    "fc_van": "own_van",
-    "postal_express_24h": "postal_partner",
-    "postal_priority_same_day": "postal_partner",
-    "drone": "drone",
-}
-
-TIERS: tuple[str, ...] = ("60min", "same_day", "next_day", "two_day")
 POLICIES: tuple[str, ...] = ("fastest", "cheapest")
-
-#: Default shipping fee the customer pays per tier (the partner's revenue share base).
-DEFAULT_SHIPPING_FEE_USD: dict[str, str] = {
-    "60min": "9.99",
-    "same_day": "5.99",
-    "next_day": "2.99",
-    "two_day": "0.00",
-}
-
-DAY = 1440.0
+DAY = DAY_MIN
 
 
-class Reason(IntEnum):
-    """Why an option is not offered (per mode) or a tier not met (per order)."""
-
-    OK = 0
-    NO_SITE = 1
-    NOT_SERVED = 2
-    TOO_HEAVY = 3
-    NOT_IN_STOCK = 4
-    WEATHER = 5
-    AFTER_CUTOFF = 6
-    OUTSIDE_HOURS = 7
-    TOO_FAR = 8
-    MISSES_TIER = 9
-    NO_OPTION = 10
-
-
-REASON_TEXT: dict[int, str] = {
-    Reason.OK: "ok",
-    Reason.NO_SITE: "no site of this kind within range of the destination",
-    Reason.NOT_SERVED: "the partner does not offer this product in this ZIP area",
-    Reason.TOO_HEAVY: "parcel heavier than this mode carries",
-    Reason.NOT_IN_STOCK: "item not stocked at the nearest local site",
-    Reason.WEATHER: "drones grounded by weather",
-    Reason.AFTER_CUTOFF: "ordered after this mode's cut-off",
-    Reason.OUTSIDE_HOURS: "outside operating hours",
-    Reason.TOO_FAR: "too far to deliver within this mode's window",
-    Reason.MISSES_TIER: "no option arrives before the tier's deadline",
-    Reason.NO_OPTION: "no delivery option reaches this destination",
-}
-REASON_NAMES: tuple[str, ...] = tuple(r.name for r in Reason)
-
-
-@dataclass(frozen=True)
-class PromiseConfig:
-    """Carriers and site operations of the promise engine (defaults documented).
-
-    Times are minutes from midnight. Defaults (assumptions):
-
-    * hub: pick and pack 30 min; same-day van waves leave at 10:00 and 15:00
-      (cut-offs 09:30 and 14:30); handling 1.80 USD per parcel.
-    * fulfillment center: pick and pack 60 min; line-haul trucks leave at 22:00
-      (cut-off 21:00); handling 1.20 USD per parcel.
-    * station: line-haul must arrive ``station_sort_min`` (60) before the morning
-      van wave at 10:00.
-    * shipping fees by tier: :data:`DEFAULT_SHIPPING_FEE_USD`.
-    * line-haul trucks drive at the travel model's ``linehaul_rurality`` (rural:
-      highway-like) circuity and speed.
-    """
-
-    van: VanFleet = field(default_factory=VanFleet)
-    linehaul: LineHaul = field(default_factory=LineHaul)
-    partner: PostalPartner = field(default_factory=PostalPartner)
-    drone: DroneFleet = field(default_factory=DroneFleet)
-    hub_pick_min: float = 30.0
-    hub_waves_min: tuple[float, ...] = (600.0, 900.0)
-    hub_handling_usd: Decimal = field(default_factory=lambda: Decimal("1.80"))
-    fc_pick_min: float = 60.0
-    fc_departure_min: float = 1320.0
-    fc_handling_usd: Decimal = field(default_factory=lambda: Decimal("1.20"))
-    station_wave_min: float = 600.0
-    station_sort_min: float = 60.0
-    linehaul_rurality: str = "rural"
-    shipping_fee_usd: dict[str, Decimal] = field(
-        default_factory=lambda: {k: Decimal(v) for k, v in DEFAULT_SHIPPING_FEE_USD.items()}
-    )
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "hub_handling_usd", usd(self.hub_handling_usd,
-                                                         name="hub_handling_usd"))
-        object.__setattr__(self, "fc_handling_usd", usd(self.fc_handling_usd,
-                                                        name="fc_handling_usd"))
-        fees = {k: usd(v, name=f"shipping fee of {k}") for k, v in self.shipping_fee_usd.items()}
-        if set(fees) != set(TIERS):
-            raise HinterlandError(f"shipping_fee_usd needs exactly the tiers {', '.join(TIERS)}")
-        object.__setattr__(self, "shipping_fee_usd", fees)
-        waves = tuple(sorted(float(w) for w in self.hub_waves_min))
-        if not waves or not all(0 <= w <= DAY for w in waves):
-            raise HinterlandError("hub_waves_min needs one or more times within 0..1440")
-        object.__setattr__(self, "hub_waves_min", waves)
-        for name in ("hub_pick_min", "fc_pick_min", "station_sort_min"):
-            if getattr(self, name) < 0:
-                raise HinterlandError(f"{name} must be >= 0")
-        for name in ("fc_departure_min", "station_wave_min"):
-            if not 0 <= getattr(self, name) <= DAY:
-                raise HinterlandError(f"{name} must be within 0..1440")
+def best_tier_codes(order_min: NDArray[np.float64], promised_min: NDArray[np.float64]
+                    ) -> NDArray[np.int8]:
+    """Fastest tier (code into :data:`~hinterland.core.vocabulary.COVERAGE_CLASSES`) that a
+    promise at ``promised_min`` meets for an order at ``order_min``; ``beyond`` (4) when
+    none or infeasible (NaN)."""
+    t = np.asarray(order_min, dtype=float)
+    p = np.asarray(promised_min, dtype=float)
+    out = np.full(p.shape, len(COVERAGE_CLASSES) - 1, np.int8)
+    for code in range(len(TIERS) - 1, -1, -1):
+        out = np.where(p <= tier_deadline_min(np.full(p.shape, code), t), code, out
+                       ).astype(np.int8)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
 # Static per-destination features
 # ---------------------------------------------------------------------------------------------
-
-
-def _site_pos(sites: NDArray[np.int64], j: NDArray[np.int64]) -> NDArray[np.int64]:
-    """Facility row of nearest-site hits ``j`` into ``sites`` (-1 where none)."""
-    if len(sites) == 0:
-        return np.full(len(j), -1, np.int64)
-    return np.where(j >= 0, sites[np.maximum(j, 0)], -1)
 
 
 class _Nearest:
@@ -195,18 +128,26 @@ class _Nearest:
         self.tree = (cKDTree(unit_vectors(sites["lat"].to_numpy(), sites["lon"].to_numpy()))
                      if self.n else None)
 
-    def query(self, lat: NDArray[np.float64], lon: NDArray[np.float64]
+    def query(self, lat: NDArray[np.float64], lon: NDArray[np.float64], k: int = 1
               ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-        """Position of the nearest site to each point and great-circle km (-1, inf if none)."""
+        """Positions of the ``k`` nearest sites to each point, shape ``(k, n)``, and
+        great-circle km (-1 and inf where there are fewer sites)."""
+        n = len(lat)
         if self.tree is None:
-            return np.full(len(lat), -1, np.int64), np.full(len(lat), np.inf)
-        chord, idx = self.tree.query(unit_vectors(lat, lon))
-        return np.asarray(idx, dtype=np.int64), chord_to_km(chord)
+            return np.full((k, n), -1, np.int64), np.full((k, n), np.inf)
+        kk = min(k, self.n)
+        chord, idx = self.tree.query(unit_vectors(lat, lon), k=kk)
+        idx = np.asarray(idx, dtype=np.int64).reshape(n, kk).T
+        km = chord_to_km(np.asarray(chord).reshape(n, kk).T)
+        if kk < k:
+            idx = np.vstack([idx, np.full((k - kk, n), -1, np.int64)])
+            km = np.vstack([km, np.full((k - kk, n), np.inf)])
+        return idx, km
 
 
 @dataclass(frozen=True)
 class _Sites:
-    """Facility subsets (positions into the facility table) and their line-haul feeders."""
+    """Facility subsets by capability (positions into the facility table)."""
 
     facilities: pd.DataFrame
     hubs: NDArray[np.int64]
@@ -217,44 +158,53 @@ class _Sites:
 
 
 class Destinations:
-    """Order-independent features of a set of destinations (arrays, one row each).
+    """Order-independent features of a set of destinations (arrays, one column each).
 
-    Built by :meth:`PromiseEngine.destinations`; attributes are documented inline.
+    Built by :meth:`PromiseEngine.destinations`. Slot arrays have shape ``(s, n)``: one
+    row per van wave (``hub_*``) or line-haul departure (``fcv_*``, ``pex_*``); see
+    :func:`hinterland.promise.modes.at_order`.
     """
 
     def __init__(self, n: int) -> None:
         self.n = n
-        nan = np.full(n, np.nan)
-        none = np.full(n, -1, np.int32)
-        # hub_van: nearest stocked hub, stem, and minutes from wave departure to "delivered by".
-        self.hub_src = none.copy()
+        self.offset = np.zeros(n)  # UTC offset (min) of the destination on the model date
+        self.hub_prom = self.hub_cut = np.empty((0, n))
+        self.hub_src = np.empty((0, n), np.int32)
+        self.hub_cost = np.empty((0, n), np.int64)
+        self.hub_co2 = np.empty((0, n))
         self.hub_reason = np.zeros(n, np.uint8)
-        self.hub_after_wave = nan.copy()
-        self.hub_cost = np.zeros(n, np.int64)
-        self.hub_co2 = nan.copy()
-        # fc_van: promise and reason if the order makes today's FC cut-off (+1 day otherwise).
-        self.fcv_src = none.copy()
-        self.fcv_station = none.copy()  # delivery station where the van takes over
+        self.fcv_prom = self.fcv_cut = np.empty((0, n))
+        self.fcv_src = self.fcv_station = np.empty((0, n), np.int32)
+        self.fcv_cost = np.empty((0, n), np.int64)
+        self.fcv_co2 = np.empty((0, n))
         self.fcv_reason = np.zeros(n, np.uint8)
-        self.fcv_promise0 = nan.copy()
-        self.fcv_cost = np.zeros(n, np.int64)
-        self.fcv_co2 = nan.copy()
-        # postal: hand-off office, express promise for today's cut-off, priority latest order.
-        self.po_src = none.copy()
+        self.po_src = np.full(n, -1, np.int32)
+        self.fc_for_office = np.full(n, -1, np.int32)
+        self.pex_prom = self.pex_cut = self.pex_hand = np.empty((0, n))
         self.pex_reason = np.zeros(n, np.uint8)
-        self.pex_promise0 = nan.copy()
-        self.pex_handoff0 = np.zeros(n, np.int64)  # hand-off day offset for today's cut-off
         self.pex_cost = np.zeros(n, np.int64)  # without weight fee and revenue share
-        self.pex_co2 = nan.copy()
+        self.pex_co2 = np.full(n, np.nan)
         self.ppr_reason = np.zeros(n, np.uint8)
-        self.ppr_latest_order = nan.copy()
-        # drone: site, flight minutes, distance.
-        self.drone_src = none.copy()
+        self.ppr_latest_order = np.full(n, np.nan)
+        self.ppr_promise = np.full(n, np.nan)
+        self.drone_src = np.full(n, -1, np.int32)
         self.drone_reason = np.zeros(n, np.uint8)
-        self.drone_flight = nan.copy()
+        self.drone_flight = np.full(n, np.nan)
+        self.drone_open = np.full(n, np.nan)
+        self.drone_close = np.full(n, np.nan)
         self.drone_cost = np.zeros(n, np.int64)
-        self.drone_co2 = nan.copy()
-        self.fc_for_office = none.copy()
+        self.drone_co2 = np.full(n, np.nan)
+
+
+def _best_over_sites(prom: NDArray[np.float64], *others: NDArray[Any]
+                     ) -> tuple[NDArray[Any], ...]:
+    """Reduce ``(k, s, n)`` slot promises over the ``k`` sites: per slot, the earliest
+    site; ``others`` (same shape) are gathered at that site."""
+    best = np.where(np.isfinite(prom), prom, np.inf)
+    pick = np.argmin(best, axis=0)[None]
+    out = [np.take_along_axis(prom, pick, axis=0)[0]]
+    out += [np.take_along_axis(o, pick, axis=0)[0] for o in others]
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,6 +291,14 @@ class PromiseResult:
     def __len__(self) -> int:
         return len(self.chosen)
 
+    def best_tier(self) -> NDArray[np.int8]:
+        """Code (into :data:`~hinterland.core.vocabulary.COVERAGE_CLASSES`) of the fastest
+        tier each order can be promised, whatever tier it asked."""
+        earliest = np.min(np.where(np.isfinite(self.promised_min), self.promised_min, np.inf),
+                          axis=1)
+        return best_tier_codes(self.order_min, np.where(np.isfinite(earliest), earliest,
+                                                        np.nan))
+
     def ids(self) -> NDArray[Any]:
         """Order ids as an object array (``"1".."n"`` when none were given)."""
         if self.order_id is None:
@@ -423,7 +381,8 @@ class PromiseResult:
         meets the tier), ``carrier``, ``source_id``, ``handoff_id``, ``promised_min``,
         ``promised_time``, ``cost_usd``, ``co2_kg``, ``reason`` (``OK``,
         ``MISSES_TIER`` or ``NO_OPTION``), ``earliest_mode`` and ``earliest_min`` (the
-        fastest feasible option, whatever the tier).
+        fastest feasible option, whatever the tier), ``best_tier`` (the fastest tier of
+        :data:`~hinterland.core.vocabulary.COVERAGE_CLASSES` that option meets).
         """
         n = len(self.chosen)
         rows = np.arange(n)
@@ -455,6 +414,7 @@ class PromiseResult:
                 "reason": np.array(REASON_NAMES, dtype=object)[self.tier_reason],
                 "earliest_mode": mode_names[np.where(any_ok, earliest, len(MODES))],
                 "earliest_min": np.where(any_ok, self.promised_min[rows, earliest], np.nan),
+                "best_tier": np.array(COVERAGE_CLASSES, dtype=object)[self.best_tier()],
             }
         )
 
@@ -516,25 +476,37 @@ class StockIndex:
         return valid & (self.keys[pos] == key)
 
 
+def _rurality_codes(rurality: NDArray[Any]) -> NDArray[np.int64]:
+    codes = pd.Categorical(np.asarray(rurality, dtype=object).ravel(),
+                           categories=list(RURALITY_CLASSES)).codes
+    return np.asarray(np.maximum(codes, 0), dtype=np.int64).reshape(np.shape(rurality))
+
+
+def _site_rows(sites: NDArray[np.int64], j: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Facility rows of nearest-site hits ``j`` into ``sites`` (-1 where none)."""
+    if len(sites) == 0:
+        return np.full(j.shape, -1, np.int64)
+    return np.where(j >= 0, sites[np.maximum(j, 0)], -1)
+
+
 class PromiseEngine:
     """Promise options for orders over one network.
 
     Parameters
     ----------
     facilities
-        Facility table (:mod:`hinterland.network.facilities` schema). Used kinds:
-        ``fulfillment_center`` (line-haul sources), ``delivery_station`` and
-        ``hybrid_hub`` (van stations), ``hybrid_hub``/``retail_store`` holding
-        inventory (same-day sources), ``partner_post_office`` (hand-off), and
-        ``drone_site``.
+        Facility table (:mod:`hinterland.network.facilities` schema). What each kind
+        does comes from :data:`hinterland.core.vocabulary.CAPABILITIES`: sites that
+        run vans and hold stock give same-day from stock (``hub_van``), every
+        van-running site takes line-haul freight (``fc_van``), fulfillment centers
+        holding stock send line-haul, partner post offices hand off, drone sites fly.
+        An optional ``capacity_per_day`` column caps a site's daily van parcels (or
+        drone sorties); empty cells take the operating model's default.
     zips
         ZIP areas (:func:`hinterland.data.zip_areas` schema: ``zip``, ``lat``, ``lon``,
-        ``rurality``) that orders may name.
-    config
-        Carriers and operations (:class:`PromiseConfig`).
-    travel
-        Travel model for road km and drive minutes (default
-        :class:`~hinterland.geo.TravelModel`).
+        ``rurality``; optional ``time_zone``) that orders may name.
+    model
+        The operating model (default :class:`~hinterland.operations.OperatingModel`).
     partner_service
         The partner's service table (:data:`~hinterland.operations.postal.SERVICE_COLUMNS`
         with ``office_id`` naming facility ids); default
@@ -545,27 +517,38 @@ class PromiseEngine:
         self,
         facilities: pd.DataFrame,
         zips: pd.DataFrame,
-        config: PromiseConfig | None = None,
-        travel: TravelModel | None = None,
+        model: OperatingModel | None = None,
         partner_service: pd.DataFrame | None = None,
     ) -> None:
-        self.config = config or PromiseConfig()
-        self.travel = travel or TravelModel()
+        self.model = model or OperatingModel()
+        self.travel = self.model.travel
         fac = facilities.reset_index(drop=True)
         kind = fac["kind"].astype(str).to_numpy()
         inv = fac["holds_inventory"].astype(bool).to_numpy()
+
+        def has(cap: str) -> NDArray[np.bool_]:
+            return np.isin(kind, sorted(kinds_with(cap)))
+
         self.sites = _Sites(
             facilities=fac,
-            hubs=np.flatnonzero(np.isin(kind, ["hybrid_hub", "retail_store"]) & inv),
-            stations=np.flatnonzero(np.isin(kind, ["delivery_station", "hybrid_hub"])),
-            offices=np.flatnonzero(kind == "partner_post_office"),
-            fcs=np.flatnonzero((kind == "fulfillment_center") & inv),
-            drones=np.flatnonzero(kind == "drone_site"),
+            hubs=np.flatnonzero(has("runs_vans") & has("may_hold_stock") & inv),
+            stations=np.flatnonzero(has("runs_vans")),
+            offices=np.flatnonzero(has("partner_handoff")),
+            fcs=np.flatnonzero(has("sends_linehaul") & inv),
+            drones=np.flatnonzero(has("launches_drones")),
         )
         self.facility_ids = fac["id"].astype(str).to_numpy().astype(object)
-        self.zips = zips.reset_index(drop=True)[["zip", "lat", "lon", "rurality"]].copy()
+        date = self.model.date
+        self.facility_zone = time_zones(fac["lat"].to_numpy(), fac["lon"].to_numpy())
+        self.facility_offset = utc_offset_min(self.facility_zone, date)
+        cols = ["zip", "lat", "lon", "rurality"] + (["time_zone"] if "time_zone" in zips else [])
+        self.zips = zips.reset_index(drop=True)[cols].copy()
         self.zips["zip"] = self.zips["zip"].astype(str)
         self.zips["rurality"] = self.zips["rurality"].astype(str)
+        if "time_zone" not in self.zips:
+            self.zips["time_zone"] = time_zones(self.zips["lat"].to_numpy(),
+                                                self.zips["lon"].to_numpy())
+        self.zip_offset = utc_offset_min(self.zips["time_zone"].to_numpy(), date)
         self._zip_index = pd.Index(self.zips["zip"].to_numpy())
         #: ZIP code -> row, for one-order lookups (the API).
         self.zip_position: dict[str, int] = {z: i for i, z in enumerate(self.zips["zip"])}
@@ -577,26 +560,43 @@ class PromiseEngine:
                       for name in ("hubs", "stations", "offices", "fcs", "drones")}
         self._station_feed = self._feeder(sub.stations)
         self._office_feed = self._feeder(sub.offices)
+        dr = fac.iloc[sub.drones]
+        self._drone_hours = self.model.drone.hours(
+            dr["lat"].to_numpy(), dr["lon"].to_numpy(), self.facility_zone[sub.drones], date)
+        self.capacity = self._capacities(fac)
         self.dest = self.destinations(self.zips, service_rows=np.arange(len(self.zips)))
-        self._waves = np.array(self.config.hub_waves_min)
 
     # -- static features ---------------------------------------------------------------------
 
+    def _capacities(self, fac: pd.DataFrame) -> NDArray[np.float64]:
+        """Daily capacity of each facility row: van parcels at van sites, sorties at
+        drone sites (``capacity_per_day`` column where given), ``inf`` elsewhere."""
+        cap = np.full(len(fac), np.inf)
+        given = (pd.to_numeric(fac["capacity_per_day"], errors="coerce").to_numpy(float)
+                 if "capacity_per_day" in fac else np.full(len(fac), np.nan))
+        st = self.sites.stations
+        cap[st] = np.where(np.isfinite(given[st]), given[st], self.model.station.capacity_per_day)
+        dr = self.sites.drones
+        sorties = self.model.drone.daily_capacity(*self._drone_hours)
+        cap[dr] = np.where(np.isfinite(given[dr]), given[dr], sorties)
+        return cap
+
     def _feeder(self, targets: NDArray[np.int64]
                 ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
-        """Nearest FC of each target site (-1 if none), line-haul road km and minutes."""
+        """Nearest FC of each target site (-1 if none), line-haul road km and truck minutes
+        (hours-of-service rest stops included)."""
         fac = self.sites.facilities.iloc[targets]
         j, gc = _Nearest(self.sites.facilities.iloc[self.sites.fcs]).query(
             fac["lat"].to_numpy(), fac["lon"].to_numpy())
-        lhr = self.config.linehaul_rurality
-        km = self.travel.road_km(gc, lhr)
-        src = _site_pos(self.sites.fcs, j)
-        return src, km, self.travel.drive_min(km, lhr)
+        lh = self.model.linehaul
+        km = self.travel.road_km(gc[0], lh.rurality)
+        src = _site_rows(self.sites.fcs, j[0])
+        return src, km, lh.transit_min(self.travel.drive_min(km, lh.rurality))
 
     def _service_by_zip(self, table: pd.DataFrame | None) -> pd.DataFrame:
         offices = self.sites.facilities.iloc[self.sites.offices]
         if table is None:
-            table = service_areas(self.zips, offices, self.config.partner, self.travel)
+            table = service_areas(self.zips, offices, self.model.partner, self.travel)
         else:
             table = check_service_table(table)
         pos = pd.Series(self.sites.offices, index=offices["id"].astype(str).to_numpy())
@@ -610,113 +610,147 @@ class PromiseEngine:
         t["zip"] = t["zip"].astype(str)
         return t.drop_duplicates("zip").set_index("zip")
 
+    def _shift(self, offset: NDArray[np.float64], rows: NDArray[np.int64]
+               ) -> NDArray[np.float64]:
+        """Clock shift facility ``rows`` -> destinations of UTC ``offset`` (0 where none)."""
+        fo = np.where(rows >= 0, self.facility_offset[np.maximum(rows, 0)], offset)
+        return clock_shift_min(fo, offset)
+
     def destinations(self, points: pd.DataFrame, service_rows: NDArray[np.int64] | None = None
                      ) -> Destinations:
-        """Order-independent features of destinations ``points`` (``lat``, ``lon``, ``rurality``).
+        """Order-independent features of destinations ``points`` (``lat``, ``lon``,
+        ``rurality``; optional ``time_zone``).
 
-        ``service_rows`` gives each point's row in :attr:`zips` to look up the partner's
-        service table; without it (lat/lon destinations), the point is served as its
-        nearest ZIP area is, from that ZIP area's office.
+        ``service_rows`` gives each point's row in :attr:`zips` (its time zone and the
+        partner's service); without it (lat/lon destinations), the point is served as
+        its nearest ZIP area is, from that ZIP area's office.
         """
-        cfg = self.config
-        van, lh, drone, partner = cfg.van, cfg.linehaul, cfg.drone, cfg.partner
+        m = self.model
+        van, lh, drone, partner = m.van, m.linehaul, m.drone, m.partner
         n = len(points)
+        k = m.nearest_sites
         d = Destinations(n)
         lat = points["lat"].to_numpy(dtype=float)
         lon = points["lon"].to_numpy(dtype=float)
         rur = points["rurality"].astype(str).to_numpy()
-        road = self.travel.road_km
-        drive = self.travel.drive_min
-
-        # hub_van ------------------------------------------------------------------------------
-        j, gc = self._near["hubs"].query(lat, lon)
-        km = road(gc, rur)
-        mins = drive(km, rur)
-        ok = (j >= 0) & (mins <= van.max_stem_min)
-        d.hub_src[:] = _site_pos(self.sites.hubs, j)
-        d.hub_reason[:] = np.where(ok, Reason.OK, Reason.NO_SITE)
-        d.hub_after_wave[:] = np.where(ok, mins + van.route_allowance_min, np.nan)
-        d.hub_cost[:] = to_cents(cfg.hub_handling_usd) + van.parcel_cost_cents(
-            np.where(ok, km, 0), np.where(ok, mins, 0), rur)
-        d.hub_co2[:] = np.where(ok, van.parcel_co2_kg(np.where(ok, km, 0), rur), np.nan)
-
-        # fc_van -------------------------------------------------------------------------------
-        j, gc = self._near["stations"].query(lat, lon)
-        km = road(gc, rur)
-        mins = drive(km, rur)
-        st = _site_pos(self.sites.stations, j)
-        if len(self.sites.stations) and len(self.sites.fcs):
-            f_src, f_km, f_min = self._station_feed
-            fsrc, fkm, fmin = f_src[np.maximum(j, 0)], f_km[np.maximum(j, 0)], f_min[
-                np.maximum(j, 0)]
-        else:
-            fsrc, fkm, fmin = np.full(n, -1), np.full(n, np.inf), np.full(n, np.inf)
-        ok = (j >= 0) & (fsrc >= 0) & (mins <= van.max_stem_min)
-        arrive = cfg.fc_departure_min + fmin + cfg.station_sort_min
-        k = np.maximum(np.ceil((arrive - cfg.station_wave_min) / DAY), 1.0)
-        promise = k * DAY + cfg.station_wave_min + mins + van.route_allowance_min
-        late = promise > k * DAY + van.shift_end_min
-        d.fcv_src[:] = np.where(ok, fsrc, -1)
-        d.fcv_reason[:] = np.where(~ok, Reason.NO_SITE, np.where(late, Reason.TOO_FAR, Reason.OK))
-        d.fcv_promise0[:] = np.where(d.fcv_reason == Reason.OK, promise, np.nan)
-        d.fcv_cost[:] = (to_cents(cfg.fc_handling_usd)
-                         + lh.parcel_cost_cents(np.where(ok, fkm, 0))
-                         + van.parcel_cost_cents(np.where(ok, km, 0), np.where(ok, mins, 0), rur))
-        d.fcv_co2[:] = np.where(ok, lh.parcel_co2_kg(np.where(ok, fkm, 0))
-                                + van.parcel_co2_kg(np.where(ok, km, 0), rur), np.nan)
-        d.fcv_station[:] = np.where(ok, st, -1)
-
-        # postal -------------------------------------------------------------------------------
-        office = np.full(n, -1, np.int64)
-        transit = np.full(n, -1, np.int64)
-        express = np.zeros(n, bool)
-        priority = np.zeros(n, bool)
         if service_rows is None:
             _, zrow = self._zip_tree.query(unit_vectors(lat, lon))
-            zcodes = self.zips["zip"].to_numpy()[zrow]
         else:
-            zcodes = self.zips["zip"].to_numpy()[service_rows]
-        svc = self._service.reindex(zcodes)
-        has = svc["office_pos"].notna().to_numpy()
-        office[has] = svc["office_pos"].to_numpy()[has].astype(np.int64)
-        transit[has] = svc["transit_days"].to_numpy()[has].astype(np.int64)
-        express[has] = svc["express_24h"].to_numpy()[has].astype(bool)
-        priority[has] = svc["priority_same_day"].to_numpy()[has].astype(bool)
+            zrow = np.asarray(service_rows, dtype=np.int64)
+        d.offset = offset = self.zip_offset[zrow]
+        rur_k = np.broadcast_to(rur, (k, n))
+        road, drive = self.travel.road_km, self.travel.drive_min
+
+        # hub_van: the earliest of the k nearest stocked van sites, per wave ---------------------
+        j, gc = self._near["hubs"].query(lat, lon, k)
+        rows = _site_rows(self.sites.hubs, j)
+        km = road(gc, rur_k)
+        stem = drive(km, rur_k)
+        prom, cut = md.hub_van_slots(m, stem, rur_k, self._shift(offset[None], rows))
+        w = prom.shape[0]
+        cost = (to_cents(m.hub.handling_usd)
+                + van.parcel_cost_cents(np.where(rows >= 0, km, 0), np.where(rows >= 0, stem, 0),
+                                        rur_k))
+        co2 = van.parcel_co2_kg(np.where(rows >= 0, km, 0), rur_k)
+        each = (np.broadcast_to(x[None], (w, k, n)).swapaxes(0, 1) for x in (rows, cost, co2))
+        d.hub_prom, d.hub_cut, d.hub_src, d.hub_cost, d.hub_co2 = _best_over_sites(
+            prom.swapaxes(0, 1), cut.swapaxes(0, 1), *each)
+        d.hub_src = d.hub_src.astype(np.int32)
+        reach = np.array([van.max_stem_min(van.waves_min[0], r) for r in RURALITY_CLASSES])
+        near = (rows >= 0) & (stem <= reach[_rurality_codes(rur_k)])
+        d.hub_reason = np.where(~near.any(axis=0), Reason.NO_SITE,
+                                np.where(np.isfinite(d.hub_prom).any(axis=0), Reason.OK,
+                                         Reason.TOO_FAR)).astype(np.uint8)
+
+        # fc_van: line-haul to one of the k nearest van sites, then its waves -------------------
+        j, gc = self._near["stations"].query(lat, lon, k)
+        rows = _site_rows(self.sites.stations, j)
+        km = road(gc, rur_k)
+        stem = drive(km, rur_k)
+        if len(self.sites.stations) and len(self.sites.fcs):
+            f_src, f_km, f_min = (a[np.maximum(j, 0)] for a in self._station_feed)
+            f_src = np.where(j >= 0, f_src, -1)
+        else:
+            f_src, f_km, f_min = np.full((k, n), -1), np.full((k, n), np.inf), np.full(
+                (k, n), np.inf)
+        f_src = np.asarray(f_src, dtype=np.int64)
+        ok = (rows >= 0) & (f_src >= 0)
+        prom, cut = md.fc_van_slots(m, np.where(ok, stem, np.inf), rur_k,
+                                    self._shift(offset[None], rows), f_min,
+                                    self._shift(offset[None], f_src))
+        s = prom.shape[0]
+        okk, kmk, stk, fkm = ok, np.where(ok, km, 0), np.where(ok, stem, 0), np.where(ok, f_km, 0)
+        cost = (to_cents(m.fc.handling_usd) + lh.parcel_cost_cents(fkm)
+                + van.parcel_cost_cents(kmk, stk, rur_k))
+        co2 = lh.parcel_co2_kg(fkm) + van.parcel_co2_kg(kmk, rur_k)
+        each = (np.broadcast_to(x[None], (s, k, n)).swapaxes(0, 1)
+                for x in (f_src, rows, cost, co2))
+        (d.fcv_prom, d.fcv_cut, d.fcv_src, d.fcv_station, d.fcv_cost,
+         d.fcv_co2) = _best_over_sites(prom.swapaxes(0, 1), cut.swapaxes(0, 1), *each)
+        d.fcv_src = d.fcv_src.astype(np.int32)
+        d.fcv_station = d.fcv_station.astype(np.int32)
+        near = okk & (stem <= reach[_rurality_codes(rur_k)])
+        d.fcv_reason = np.where(~near.any(axis=0), Reason.NO_SITE,
+                                np.where(np.isfinite(d.fcv_prom).any(axis=0), Reason.OK,
+                                         Reason.TOO_FAR)).astype(np.uint8)
+
+        # postal ---------------------------------------------------------------------------------
+        office = np.full(n, -1, np.int64)
+        transit = np.full(n, np.nan)
+        express = np.zeros(n, bool)
+        priority = np.zeros(n, bool)
+        svc = self._service.reindex(self.zips["zip"].to_numpy()[zrow])
+        hs = svc["office_pos"].notna().to_numpy()
+        office[hs] = svc["office_pos"].to_numpy()[hs].astype(np.int64)
+        transit[hs] = svc["transit_days"].to_numpy()[hs].astype(float)
+        express[hs] = svc["express_24h"].to_numpy()[hs].astype(bool)
+        priority[hs] = svc["priority_same_day"].to_numpy()[hs].astype(bool)
         if len(self.sites.offices) and len(self.sites.fcs):
             o_src, o_km, o_min = self._office_feed
             opos = np.searchsorted(self.sites.offices, np.maximum(office, 0))
-            fsrc = np.where(has, o_src[opos], -1)
-            fkm = np.where(has, o_km[opos], np.inf)
-            fmin = np.where(has, o_min[opos], np.inf)
+            fsrc = np.where(hs, o_src[opos], -1)
+            fkm = np.where(hs, o_km[opos], np.inf)
+            fmin = np.where(hs, o_min[opos], np.inf)
         else:
             fsrc, fkm, fmin = np.full(n, -1), np.full(n, np.inf), np.full(n, np.inf)
-        served = has & (fsrc >= 0)
-        arrive = cfg.fc_departure_min + fmin
-        h = np.maximum(np.ceil((arrive - partner.handoff_cutoff_min) / DAY), 1.0)
-        d.po_src[:] = np.where(served, office, -1)
-        d.fc_for_office[:] = np.where(served, fsrc, -1)
+        served = hs & (fsrc >= 0)
+        off_shift = self._shift(offset, np.where(served, office, -1))
+        fc_shift = self._shift(offset, np.where(served, fsrc, -1))
+        d.po_src = np.where(served, office, -1).astype(np.int32)
+        d.fc_for_office = np.where(served, fsrc, -1).astype(np.int32)
         ex_ok = served & express
-        d.pex_reason[:] = np.where(ex_ok, Reason.OK, Reason.NOT_SERVED)
-        d.pex_promise0[:] = np.where(ex_ok, (h + transit) * DAY + partner.delivery_end_min, np.nan)
-        d.pex_handoff0[:] = np.where(ex_ok, h, 0).astype(np.int64)
-        fixed = (to_cents(cfg.fc_handling_usd) + to_cents(partner.premises_fee_usd)
-                 + lh.parcel_cost_cents(np.where(served, fkm, 0)))
-        d.pex_cost[:] = fixed
-        d.pex_co2[:] = np.where(served, lh.parcel_co2_kg(np.where(served, fkm, 0))
-                                + partner.co2_kg_per_parcel, np.nan)
+        d.pex_reason = np.where(ex_ok, Reason.OK, Reason.NOT_SERVED).astype(np.uint8)
+        d.pex_prom, d.pex_cut, d.pex_hand = md.postal_express_slots(
+            m, np.where(ex_ok, transit, np.nan), off_shift, fmin, fc_shift)
+        gkm = np.where(served, fkm, 0)
+        d.pex_cost = (to_cents(m.fc.handling_usd) + to_cents(partner.premises_fee_usd)
+                      + lh.parcel_cost_cents(gkm))
+        d.pex_co2 = np.where(served, lh.parcel_co2_kg(gkm) + partner.co2_kg_per_parcel, np.nan)
         pr_ok = served & priority
-        d.ppr_reason[:] = np.where(pr_ok, Reason.OK, Reason.NOT_SERVED)
-        d.ppr_latest_order[:] = np.where(
-            pr_ok, partner.priority_cutoff_min - cfg.fc_pick_min - fmin, np.nan)
+        d.ppr_reason = np.where(pr_ok, Reason.OK, Reason.NOT_SERVED).astype(np.uint8)
+        # A direct shuttle leaves when the order is picked and must reach the office by the
+        # partner's priority cut-off (office clock), on the order's clock here.
+        d.ppr_latest_order = np.where(
+            pr_ok, partner.priority_cutoff_min + off_shift - m.fc.pick_min
+            - self.travel.drive_min(gkm, lh.rurality), np.nan)
+        d.ppr_promise = np.where(pr_ok, partner.priority_delivery_end_min + off_shift, np.nan)
 
-        # drone --------------------------------------------------------------------------------
-        j, gc = self._near["drones"].query(lat, lon)
+        # drone: the nearest drone site, if within radius -------------------------------------
+        j, gc = self._near["drones"].query(lat, lon, 1)
+        j, gc = j[0], gc[0]
         ok = (j >= 0) & (gc <= drone.radius_km)
-        d.drone_src[:] = np.where(ok, _site_pos(self.sites.drones, j), -1)
-        d.drone_reason[:] = np.where(ok, Reason.OK, Reason.NO_SITE)
-        d.drone_flight[:] = np.where(ok, drone.flight_min(gc), np.nan)
-        d.drone_cost[:] = to_cents(drone.cost_per_delivery_usd) + to_cents(cfg.hub_handling_usd)
-        d.drone_co2[:] = np.where(ok, drone.parcel_co2_kg(gc), np.nan)
+        rows = np.where(ok, _site_rows(self.sites.drones, j), -1)
+        d.drone_src = rows.astype(np.int32)
+        d.drone_reason = np.where(ok, Reason.OK, Reason.NO_SITE).astype(np.uint8)
+        d.drone_flight = np.where(ok, drone.flight_min(gc), np.nan)
+        sh = self._shift(offset, rows)
+        jj = np.maximum(j, 0)
+        if len(self.sites.drones):
+            d.drone_open = np.where(ok, self._drone_hours[0][jj] + sh, np.nan)
+            d.drone_close = np.where(ok, self._drone_hours[1][jj] + sh, np.nan)
+        d.drone_cost = np.full(n, to_cents(drone.cost_per_delivery_usd)
+                               + to_cents(m.hub.handling_usd), np.int64)
+        d.drone_co2 = np.where(ok, drone.parcel_co2_kg(gc), np.nan)
         return d
 
     # -- lookups -----------------------------------------------------------------------------
@@ -733,13 +767,213 @@ class PromiseEngine:
 
     def point_destinations(self, lat: NDArray[np.float64], lon: NDArray[np.float64]
                            ) -> Destinations:
-        """Features of lat/lon destinations (rurality of the nearest ZIP area)."""
+        """Features of lat/lon destinations (rurality and clock of the nearest ZIP area)."""
         _, zrow = self._zip_tree.query(unit_vectors(lat, lon))
         pts = pd.DataFrame({"lat": lat, "lon": lon,
                             "rurality": self.zips["rurality"].to_numpy()[zrow]})
         return self.destinations(pts, service_rows=None)
 
     # -- the vectorised core -----------------------------------------------------------------
+
+    def option_arrays(
+        self,
+        dest_rows: NDArray[np.int64],
+        order_min: NDArray[np.float64],
+        weight_kg: NDArray[np.float64],
+        *,
+        dest: Destinations | None = None,
+        in_stock: NDArray[np.bool_] | None = None,
+        weather_ok: NDArray[np.bool_] | None = None,
+        shipping_fee_cents: NDArray[np.int64] | None = None,
+        items: NDArray[np.int64] | None = None,
+        stock: StockIndex | None = None,
+    ) -> dict[str, NDArray[Any]]:
+        """Every mode's option for each order, mode-major ``(k, n)`` arrays.
+
+        Keys: ``promised`` (whole minutes, NaN when infeasible), ``cost`` (cents, -1),
+        ``co2``, ``reason``, ``source``, ``handoff``, ``handoff_day`` (postal express).
+        """
+        m = self.model
+        van, drone, partner = m.van, m.drone, m.partner
+        d = dest or self.dest
+        r = np.asarray(dest_rows, dtype=np.int64)
+        t = np.asarray(order_min, dtype=float)
+        w = np.asarray(weight_kg, dtype=float)
+        n = len(r)
+        k = len(MODES)
+        prom = np.empty((k, n))
+        cost = np.empty((k, n), np.int64)
+        co2 = np.empty((k, n))
+        reason = np.empty((k, n), np.uint8)
+        src = np.empty((k, n), np.int32)
+        hand = np.full((k, n), -1, np.int32)
+        rows = np.arange(n)
+
+        def first_failing(base: NDArray[np.uint8],
+                          checks: list[tuple[NDArray[np.bool_] | None, int]]) -> NDArray[np.uint8]:
+            """Reason code: the base (site) reason, else the first failing check, else OK."""
+            out = np.zeros(n, np.uint8)
+            for cond, code in reversed(checks):
+                if cond is not None:
+                    out[cond] = code
+            return np.where(base != 0, base, out)
+
+        def gather(a: NDArray[Any], slot: NDArray[np.int64], fill: Any) -> NDArray[Any]:
+            if a.shape[0] == 0:
+                return np.full(n, fill, a.dtype)
+            return np.where(slot >= 0, a[np.maximum(slot, 0), r], fill)
+
+        van_heavy = w > van.max_parcel_kg
+        no_stock = None if in_stock is None else ~np.asarray(in_stock, bool)
+
+        # hub_van
+        p, slot = md.at_order(d.hub_prom[:, r], d.hub_cut[:, r], t)
+        hub_src = gather(d.hub_src, slot, -1)
+        no_hub = no_stock
+        if stock is not None and items is not None:
+            no_hub = ~stock.has(hub_src, items) | (False if no_stock is None else no_stock)
+        reason[HUB_VAN] = first_failing(d.hub_reason[r], [
+            (van_heavy, Reason.TOO_HEAVY), (no_hub, Reason.NOT_IN_STOCK)])
+        prom[HUB_VAN] = p
+        cost[HUB_VAN] = gather(d.hub_cost, slot, 0)
+        co2[HUB_VAN] = gather(d.hub_co2, slot, np.nan)
+        src[HUB_VAN] = hub_src
+
+        # fc_van
+        p, slot = md.at_order(d.fcv_prom[:, r], d.fcv_cut[:, r], t)
+        reason[FC_VAN] = first_failing(d.fcv_reason[r], [(van_heavy, Reason.TOO_HEAVY)])
+        prom[FC_VAN] = p
+        cost[FC_VAN] = gather(d.fcv_cost, slot, 0)
+        co2[FC_VAN] = gather(d.fcv_co2, slot, np.nan)
+        src[FC_VAN] = gather(d.fcv_src, slot, -1)
+        hand[FC_VAN] = gather(d.fcv_station, slot, -1)
+
+        # postal: fee by weight band + revenue share of the shipping fee.
+        if shipping_fee_cents is None:
+            shipping_fee_cents = np.zeros(n, np.int64)
+        fee = partner.fees.fee_cents(w)
+        heavy = fee < 0
+        share = partner.revenue_share_cents(shipping_fee_cents)
+        p, slot = md.at_order(d.pex_prom[:, r], d.pex_cut[:, r], t)
+        late = gather(d.pex_cut, slot, np.inf) < t
+        handoff_day = gather(d.pex_hand, slot, np.nan) + late
+        reason[POSTAL_EXPRESS] = first_failing(d.pex_reason[r], [(heavy, Reason.TOO_HEAVY)])
+        prom[POSTAL_EXPRESS] = p
+        base = d.pex_cost[r] + fee + share
+        cost[POSTAL_EXPRESS] = base
+        co2[POSTAL_EXPRESS] = d.pex_co2[r]
+        src[POSTAL_EXPRESS] = d.fc_for_office[r]
+        hand[POSTAL_EXPRESS] = d.po_src[r]
+        reason[POSTAL_PRIORITY] = first_failing(d.ppr_reason[r], [
+            (heavy, Reason.TOO_HEAVY),
+            (t + m.fc.pick_min > partner.priority_cutoff_min, Reason.AFTER_CUTOFF),
+            (t > d.ppr_latest_order[r], Reason.TOO_FAR)])
+        prom[POSTAL_PRIORITY] = d.ppr_promise[r]
+        cost[POSTAL_PRIORITY] = base + to_cents(partner.priority_surcharge_usd)
+        co2[POSTAL_PRIORITY] = d.pex_co2[r]
+        src[POSTAL_PRIORITY] = d.fc_for_office[r]
+        hand[POSTAL_PRIORITY] = d.po_src[r]
+
+        # drone
+        drone_src = d.drone_src[r]
+        no_drone = no_stock
+        if stock is not None and items is not None:
+            no_drone = ~stock.has(drone_src, items) | (False if no_stock is None else no_stock)
+        no_weather = None if weather_ok is None else ~np.asarray(weather_ok, bool)
+        p, fits = md.drone_promise(m, t, d.drone_flight[r], d.drone_open[r], d.drone_close[r])
+        reason[DRONE] = first_failing(d.drone_reason[r], [
+            (w > drone.payload_kg, Reason.TOO_HEAVY), (no_drone, Reason.NOT_IN_STOCK),
+            (no_weather, Reason.WEATHER), (~fits, Reason.OUTSIDE_HOURS)])
+        prom[DRONE] = p
+        cost[DRONE] = d.drone_cost[r]
+        co2[DRONE] = d.drone_co2[r]
+        src[DRONE] = drone_src
+
+        bad = (reason != 0) | ~np.isfinite(prom)
+        reason[(reason == 0) & bad] = Reason.TOO_FAR
+        prom = np.ceil(prom - 1e-6)  # whole minutes: equal promises tie exactly
+        np.putmask(prom, bad, np.nan)
+        np.putmask(cost, bad, -1)
+        np.putmask(co2, bad, np.nan)
+        np.putmask(src, bad, -1)
+        np.putmask(hand, bad, -1)
+        del rows
+        return {"promised": prom, "cost": cost, "co2": co2, "reason": reason, "source": src,
+                "handoff": hand, "handoff_day": handoff_day}
+
+    @staticmethod
+    def choose(promised: NDArray[np.float64], cost: NDArray[np.int64], tier: NDArray[np.int8],
+               order_min: NDArray[np.float64], policy: str
+               ) -> tuple[NDArray[np.bool_], NDArray[np.int8]]:
+        """Options meeting each order's tier and the one the policy picks (-1 if none).
+
+        ``fastest``: earliest promise, then cheaper, then the lower mode index;
+        ``cheapest``: cheaper, then earlier, then the lower mode index. Promises are
+        whole minutes and costs whole cents, so the key is exact.
+        """
+        deadline = tier_deadline_min(tier, order_min)
+        meets = promised <= deadline[None, :]  # NaN compares False
+        p = np.where(meets, promised, 0.0)
+        c = np.where(meets, cost, 0).astype(float)
+        key = p * 1e8 + c if policy == "fastest" else c * 1e5 + p
+        np.putmask(key, ~meets, np.inf)
+        any_meets = meets.any(axis=0)
+        chosen = np.where(any_meets, np.argmin(key, axis=0), -1).astype(np.int8)
+        return meets, chosen
+
+    def _bind_capacity(self, opt: dict[str, NDArray[Any]], tier: NDArray[np.int8],
+                       t: NDArray[np.float64], policy: str, rounds: int = 8
+                       ) -> tuple[NDArray[np.bool_], NDArray[np.int8], NDArray[np.int64]]:
+        """Consume daily site capacity in order-time order (see the module docstring).
+
+        An order over its site's capacity on a day slips to the same site's next day
+        (promise + 1440) and all orders still open are re-chosen; after three slips the
+        option is gone (``AT_CAPACITY``). Returns ``meets``, ``chosen`` and the slips.
+        """
+        prom, cost, reason = opt["promised"], opt["cost"], opt["reason"]
+        n = prom.shape[1]
+        n_fac = len(self.capacity)
+        days = 8
+        used = np.zeros(n_fac * days)
+        cap = np.repeat(self.capacity, days)
+        locked = np.zeros(n, bool)
+        slips = np.zeros((len(MODES), n), np.int64)
+        res_of = {HUB_VAN: opt["source"], FC_VAN: opt["handoff"], DRONE: opt["source"]}
+        meets, chosen = self.choose(prom, cost, tier, t, policy)
+        for _ in range(rounds):
+            open_ = ~locked & (chosen >= 0)
+            c = np.maximum(chosen, 0).astype(np.int64)
+            site = np.full(n, -1, np.int64)
+            for mode, arr in res_of.items():
+                pick = open_ & (c == mode)
+                site[pick] = arr[mode, pick]
+            want = np.flatnonzero(site >= 0)
+            locked |= open_ & (site < 0)
+            if want.size == 0:
+                break
+            day = np.clip(np.floor(prom[c[want], want] / DAY_MIN), 0, days - 1).astype(np.int64)
+            key = site[want] * days + day
+            order = np.lexsort((t[want], key))
+            ks = key[order]
+            start = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+            rank = np.arange(len(ks)) - np.repeat(start, np.diff(np.r_[start, len(ks)]))
+            fits = used[ks] + rank < cap[ks]
+            ok_rows = want[order][fits]
+            np.add.at(used, ks[fits], 1.0)
+            locked[ok_rows] = True
+            over = want[order][~fits]
+            if over.size == 0:
+                break
+            mode = c[over]
+            slips[mode, over] += 1
+            gone = slips[mode, over] > 3
+            prom[mode, over] = np.where(gone, np.nan, prom[mode, over] + DAY_MIN)
+            reason[mode[gone], over[gone]] = Reason.AT_CAPACITY
+            cost[mode[gone], over[gone]] = -1
+            meets_o, chosen_o = self.choose(prom[:, over], cost[:, over], tier[over], t[over],
+                                            policy)
+            meets[:, over], chosen[over] = meets_o, chosen_o
+        return meets, chosen, slips
 
     def promise_arrays(
         self,
@@ -755,6 +989,7 @@ class PromiseEngine:
         dest: Destinations | None = None,
         items: NDArray[np.int64] | None = None,
         stock: StockIndex | None = None,
+        capacity: bool = False,
         order_id: NDArray[Any] | None = None,
         day_start: NDArray[Any] | None = None,
         tz_suffix: NDArray[Any] | None = None,
@@ -767,11 +1002,12 @@ class PromiseEngine:
         dest_rows
             Row of each order's destination in ``dest`` (default: the ZIP areas).
         order_min
-            Order time, minutes from the start of the order's day (0 <= t < 1440).
+            Order time, minutes from local midnight of the order's day at the
+            destination (0 <= t < 1440).
         weight_kg
             Parcel weight (> 0).
         tier
-            Index into :data:`TIERS`.
+            Index into :data:`~hinterland.core.vocabulary.TIERS`.
         in_stock
             Item stocked at the local hub / drone site (default all True).
         items, stock
@@ -780,129 +1016,35 @@ class PromiseEngine:
         weather_ok
             Drones may fly (default all True).
         shipping_fee_cents
-            Shipping fee paid (default: the tier's fee from the config).
+            Shipping fee paid (default: the tier's fee from the operating model).
         policy
             ``"fastest"`` or ``"cheapest"``.
+        capacity
+            Promise the batch as one day: site capacities bind (module docstring).
         """
         if policy not in POLICIES:
             raise HinterlandError(f"policy {policy!r} is not one of {', '.join(POLICIES)}")
-        cfg = self.config
-        van, drone, partner = cfg.van, cfg.drone, cfg.partner
-        d = dest or self.dest
-        r = np.asarray(dest_rows, dtype=np.int64)
         t = np.asarray(order_min, dtype=float)
         w = np.asarray(weight_kg, dtype=float)
         tier = np.asarray(tier, dtype=np.int8)
-        n = len(r)
-        k = len(MODES)
         if shipping_fee_cents is None:
-            tier_fee = np.array([to_cents(cfg.shipping_fee_usd[x]) for x in TIERS], np.int64)
+            tier_fee = np.array([to_cents(self.model.shipping_fee_usd[x]) for x in TIERS],
+                                np.int64)
             shipping_fee_cents = tier_fee[tier]
-        # Mode-major (k, n) arrays: each mode writes contiguous rows.
-        prom = np.empty((k, n))
-        cost = np.empty((k, n), np.int64)
-        co2 = np.empty((k, n))
-        reason = np.empty((k, n), np.uint8)
-        src = np.empty((k, n), np.int32)
-        hand = np.full((k, n), -1, np.int32)
-        no_stock = None if in_stock is None else ~np.asarray(in_stock, bool)
-        no_hub_stock = no_drone_stock = no_stock
-        if stock is not None and items is not None:
-            codes = np.asarray(items, dtype=np.int64)
-            no_hub_stock = ~stock.has(d.hub_src[r], codes)
-            no_drone_stock = ~stock.has(d.drone_src[r], codes)
-            if no_stock is not None:
-                no_hub_stock = no_hub_stock | no_stock
-                no_drone_stock = no_drone_stock | no_stock
-        no_weather = None if weather_ok is None else ~np.asarray(weather_ok, bool)
-        van_heavy = w > van.max_parcel_kg
-
-        def first_failing(base: NDArray[np.uint8],
-                          checks: list[tuple[NDArray[np.bool_] | None, int]]) -> NDArray[np.uint8]:
-            """Reason code: the base (site) reason, else the first failing check, else OK."""
-            out = np.zeros(n, np.uint8)
-            for cond, code in reversed(checks):
-                if cond is not None:
-                    out[cond] = code
-            return np.where(base != 0, base, out)
-
-        # hub_van: first wave whose cut-off (wave - pick) is not before the order; after the
-        # last cut-off the stock is still local, so the parcel rides tomorrow's first wave.
-        wi = np.searchsorted(self._waves - cfg.hub_pick_min, t, side="left")
-        after = wi >= len(self._waves)
-        day = np.where(after, 1440.0, 0.0)
-        wave = np.where(after, self._waves[0], self._waves[np.minimum(wi, len(self._waves) - 1)])
-        p = day + wave + d.hub_after_wave[r]
-        reason[HUB_VAN] = first_failing(d.hub_reason[r], [
-            (van_heavy, Reason.TOO_HEAVY), (no_hub_stock, Reason.NOT_IN_STOCK),
-            (p - day > van.shift_end_min, Reason.TOO_FAR)])
-        prom[HUB_VAN] = p
-        cost[HUB_VAN] = d.hub_cost[r]
-        co2[HUB_VAN] = d.hub_co2[r]
-        src[HUB_VAN] = d.hub_src[r]
-
-        # fc_van: today's line-haul if the order makes the FC cut-off, else tomorrow's.
-        slip = (t + cfg.fc_pick_min > cfg.fc_departure_min) * DAY
-        reason[FC_VAN] = first_failing(d.fcv_reason[r], [(van_heavy, Reason.TOO_HEAVY)])
-        prom[FC_VAN] = d.fcv_promise0[r] + slip
-        cost[FC_VAN] = d.fcv_cost[r]
-        co2[FC_VAN] = d.fcv_co2[r]
-        src[FC_VAN] = d.fcv_src[r]
-        hand[FC_VAN] = d.fcv_station[r]
-
-        # postal: fee by weight band + revenue share of the shipping fee.
-        fee = partner.fees.fee_cents(w)
-        heavy = fee < 0
-        share = partner.revenue_share_cents(shipping_fee_cents)
-        office = d.po_src[r]
-        fc_o = d.fc_for_office[r]
-        pco2 = d.pex_co2[r]
-        reason[POSTAL_EXPRESS] = first_failing(d.pex_reason[r], [(heavy, Reason.TOO_HEAVY)])
-        prom[POSTAL_EXPRESS] = d.pex_promise0[r] + slip
-        base = d.pex_cost[r] + fee + share
-        cost[POSTAL_EXPRESS] = base
-        co2[POSTAL_EXPRESS] = pco2
-        src[POSTAL_EXPRESS] = fc_o
-        hand[POSTAL_EXPRESS] = office
-        reason[POSTAL_PRIORITY] = first_failing(d.ppr_reason[r], [
-            (heavy, Reason.TOO_HEAVY),
-            (t + cfg.fc_pick_min > partner.priority_cutoff_min, Reason.AFTER_CUTOFF),
-            (t > d.ppr_latest_order[r], Reason.TOO_FAR)])
-        prom[POSTAL_PRIORITY] = partner.priority_delivery_end_min
-        cost[POSTAL_PRIORITY] = base + to_cents(partner.priority_surcharge_usd)
-        co2[POSTAL_PRIORITY] = pco2
-        src[POSTAL_PRIORITY] = fc_o
-        hand[POSTAL_PRIORITY] = office
-
-        # drone: launch after prep (not before opening), back before closing.
-        flight = d.drone_flight[r]
-        launch = np.maximum(t + drone.prep_min, drone.open_min)
-        reason[DRONE] = first_failing(d.drone_reason[r], [
-            (w > drone.payload_kg, Reason.TOO_HEAVY), (no_drone_stock, Reason.NOT_IN_STOCK),
-            (no_weather, Reason.WEATHER),
-            (launch + 2.0 * flight > drone.close_min, Reason.OUTSIDE_HOURS)])
-        prom[DRONE] = launch + flight
-        cost[DRONE] = d.drone_cost[r]
-        co2[DRONE] = d.drone_co2[r]
-        src[DRONE] = d.drone_src[r]
-
-        # Mask infeasible options, check the tier, choose by policy.
-        bad = reason != 0
-        np.putmask(prom, bad, np.nan)
-        np.putmask(cost, bad, -1)
-        np.putmask(co2, bad, np.nan)
-        np.putmask(src, bad, -1)
-        np.putmask(hand, bad, -1)
-        deadline = np.array([0.0, DAY, 2 * DAY, 3 * DAY])[tier]
-        deadline = np.where(tier == 0, t + 60.0, deadline)
-        meets = prom <= deadline  # NaN compares False
-        key = prom * 1e6 + cost if policy == "fastest" else cost * 1e5 + prom
-        np.putmask(key, ~meets, np.inf)
-        any_meets = meets.any(axis=0)
-        chosen = np.where(any_meets, np.argmin(key, axis=0), -1).astype(np.int8)
+        opt = self.option_arrays(dest_rows, t, w, dest=dest, in_stock=in_stock,
+                                 weather_ok=weather_ok, shipping_fee_cents=shipping_fee_cents,
+                                 items=items, stock=stock)
+        if capacity:
+            meets, chosen, _ = self._bind_capacity(opt, tier, t, policy)
+        else:
+            meets, chosen = self.choose(opt["promised"], opt["cost"], tier, t, policy)
+        prom, reason = opt["promised"], opt["reason"]
+        bad = ~np.isfinite(prom)
+        any_meets = chosen >= 0
         tier_reason = np.where(any_meets, np.uint8(Reason.OK), np.where(
             bad.all(axis=0), np.uint8(Reason.NO_OPTION), np.uint8(Reason.MISSES_TIER)))
-        handoff_day = np.where(chosen == POSTAL_EXPRESS, d.pex_handoff0[r] + (slip > 0),
+        slip = np.nan_to_num(opt["handoff_day"], nan=0.0)
+        handoff_day = np.where(chosen == POSTAL_EXPRESS, slip,
                                np.where(chosen == POSTAL_PRIORITY, 0, -1)).astype(np.int16)
         return PromiseResult(
             order_id=None if order_id is None else np.asarray(order_id, dtype=object),
@@ -912,11 +1054,11 @@ class PromiseEngine:
             tier=tier,
             policy=policy,
             promised_min=prom.T,
-            cost_cents=cost.T,
-            co2_kg=co2.T,
+            cost_cents=opt["cost"].T,
+            co2_kg=opt["co2"].T,
             reason=reason.T,
-            source=src.T,
-            handoff=hand.T,
+            source=opt["source"].T,
+            handoff=opt["handoff"].T,
             meets_tier=meets.T,
             chosen=chosen,
             tier_reason=tier_reason,
@@ -927,15 +1069,14 @@ class PromiseEngine:
             dest_zip=dest_zip,
         )
 
-    # -- tables ------------------------------------------------------------------------------
-
     def promise(self, orders: pd.DataFrame, *, policy: str = "fastest",
-                source: str = "orders", stock: StockIndex | pd.DataFrame | None = None
-                ) -> PromiseResult:
+                source: str = "orders", stock: StockIndex | pd.DataFrame | None = None,
+                capacity: bool = False) -> PromiseResult:
         """Promise every order of a table (schema in :func:`parse_orders`).
 
         ``stock`` (a :class:`StockIndex` or a ``facility_id``, ``item_id`` table) makes
-        local stock per item: orders then need an ``item_id`` column.
+        local stock per item: orders then need an ``item_id`` column. ``capacity``
+        promises the table as one day's batch with site capacities binding.
         """
         parsed = parse_orders(orders, self, source=source)
         if isinstance(stock, pd.DataFrame):
@@ -943,11 +1084,16 @@ class PromiseEngine:
         if stock is not None and parsed.item_id is None:
             raise InputError(source, "a stock table needs an item_id column in the orders",
                              column="item_id")
-        return self.promise_parsed(parsed, policy=policy, stock=stock)
+        return self.promise_parsed(parsed, policy=policy, stock=stock, capacity=capacity)
 
     def promise_parsed(self, o: ParsedOrders, *, policy: str = "fastest",
-                       stock: StockIndex | None = None) -> PromiseResult:
-        """Promise orders already checked by :func:`parse_orders`."""
+                       stock: StockIndex | None = None, capacity: bool = False
+                       ) -> PromiseResult:
+        """Promise orders already checked by :func:`parse_orders`.
+
+        With ``capacity``, ZIP-area and lat/lon destinations bind capacity in two
+        batches (ZIP areas first).
+        """
         n = len(o.order_min)
         pts = o.zip_row < 0
         items = (stock.codes(o.item_id) if stock is not None and o.item_id is not None
@@ -957,7 +1103,7 @@ class PromiseEngine:
                 o.zip_row, o.order_min, o.weight_kg, o.tier, in_stock=o.in_stock,
                 weather_ok=o.weather_ok, shipping_fee_cents=o.shipping_fee_cents,
                 policy=policy, order_id=o.order_id, day_start=o.day_start, tz_suffix=o.tz_suffix,
-                dest_zip=o.dest_zip, items=items, stock=stock)
+                dest_zip=o.dest_zip, items=items, stock=stock, capacity=capacity)
         # Lat/lon destinations: features of those points, promised apart and scattered back.
         extra = self.point_destinations(o.lat[pts], o.lon[pts])
         rows = o.zip_row.copy()
@@ -970,7 +1116,7 @@ class PromiseEngine:
                 rows[mask], o.order_min[mask], o.weight_kg[mask], o.tier[mask],
                 in_stock=o.in_stock[mask], weather_ok=o.weather_ok[mask],
                 shipping_fee_cents=o.shipping_fee_cents[mask], policy=policy, dest=d,
-                items=None if items is None else items[mask], stock=stock)
+                items=None if items is None else items[mask], stock=stock, capacity=capacity)
             if out is None:
                 out = _empty_like(part, n)
             _scatter(out, part, mask)
@@ -1199,7 +1345,7 @@ def parse_orders(orders: pd.DataFrame, engine: PromiseEngine, *, source: str = "
              else np.ones(n, bool))
     weather = (_bools(orders["weather_ok"], source, "weather_ok") if "weather_ok" in cols
                else np.ones(n, bool))
-    cfg = engine.config
+    cfg = engine.model
     tier_fee = np.array([to_cents(cfg.shipping_fee_usd[x]) for x in TIERS], np.int64)
     fee = tier_fee[tcode]
     if "shipping_fee_usd" in cols:

@@ -1,0 +1,178 @@
+"""Delivery modes: one function per mode, over (destination, site) pairs, on the order's clock.
+
+Each function takes the operating model and arrays describing pairs (a destination
+and the site that would serve it: stem drive, line-haul transit, clock shifts) and
+returns, for every schedule slot of that mode (van waves, line-haul departures), the
+promised minute for an order placed before the slot's cut-off, and the cut-off. An
+order at minute ``t`` rides the first slot whose cut-off it makes, or that slot
+tomorrow (:func:`at_order`). The promise engine evaluates them over each
+destination's nearest sites; coverage and design over any (ZIP area, site) pairs:
+the same rules, not copies.
+
+Clock shifts are minutes to add to a site's local wall-clock time to read it on the
+destination's clock (:func:`hinterland.core.clock.clock_shift_min`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from hinterland.core.vocabulary import DAY_MIN
+from hinterland.operations.model import OperatingModel
+
+__all__ = [
+    "MODES",
+    "MODE_CARRIER",
+    "at_order",
+    "drone_promise",
+    "fc_van_slots",
+    "hub_van_slots",
+    "postal_express_slots",
+    "station_wave_after",
+]
+
+MODES: tuple[str, ...] = (
+    "hub_van",
+    "fc_van",
+    "postal_express_24h",
+    "postal_priority_same_day",
+    "drone",
+)
+
+#: Carrier of each mode.
+MODE_CARRIER: dict[str, str] = {
+    "hub_van": "own_van",
+    "fc_van": "own_van",
+    "postal_express_24h": "postal_partner",
+    "postal_priority_same_day": "postal_partner",
+    "drone": "drone",
+}
+
+Slots = tuple[NDArray[np.float64], NDArray[np.float64]]
+
+
+def at_order(promise: NDArray[np.float64], cutoff: NDArray[np.float64],
+             t: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Promise for orders at minute ``t`` given slots ``(promise, cutoff)`` of shape ``(s, n)``.
+
+    An order rides the first slot whose cut-off it makes; after a slot's cut-off it
+    rides that slot the next day (+1440). Returns the earliest such promise (NaN when
+    no slot serves) and the slot's index (-1 when none).
+    """
+    tt = np.asarray(t, dtype=float)
+    cand = np.where(tt[None, :] <= cutoff, promise, promise + DAY_MIN)
+    ok = np.isfinite(cand)
+    best = np.where(ok, cand, np.inf)
+    idx = np.argmin(best, axis=0)
+    val = np.take_along_axis(best, idx[None, :], axis=0)[0]
+    any_ok = ok.any(axis=0)
+    return np.where(any_ok, val, np.nan), np.where(any_ok, idx, -1).astype(np.int64)
+
+
+def hub_van_slots(m: OperatingModel, stem_min: ArrayLike, rurality: ArrayLike,
+                  shift_min: ArrayLike) -> Slots:
+    """Same-day from a site's own stock: one slot per van wave.
+
+    Cut-off = wave - pick (site clock); promise = the last stop of a wave route
+    (:meth:`~hinterland.operations.vans.VanFleet.route`), NaN when the route does not
+    fit the shift or the delivery day.
+    """
+    s = np.asarray(stem_min, dtype=float)
+    sh = np.asarray(shift_min, dtype=float)
+    proms, cuts = [], []
+    for wave in m.van.waves_min:
+        ok, last, _ = m.van.route(s, wave, rurality)
+        proms.append(np.where(ok, last + sh, np.nan))
+        cuts.append(np.full(s.shape, wave - m.hub.pick_min) + sh)
+    return np.array(proms), np.array(cuts)
+
+
+def station_wave_after(m: OperatingModel, ready_min: ArrayLike, stem_min: ArrayLike,
+                       rurality: ArrayLike) -> NDArray[np.float64]:
+    """Last-stop minute (station clock) of the first wave leaving at or after
+    ``ready_min`` whose route fits, looking up to three days ahead (NaN if none)."""
+    ready = np.asarray(ready_min, dtype=float)
+    s = np.asarray(stem_min, dtype=float)
+    best = np.full(np.broadcast_shapes(ready.shape, s.shape), np.inf)
+    day0 = np.floor(np.where(np.isfinite(ready), ready, 0.0) / DAY_MIN)
+    for k in range(4):
+        for wave in m.van.waves_min:
+            dep = (day0 + k) * DAY_MIN + wave
+            ok, last, _ = m.van.route(s, dep, rurality)
+            use = ok & (dep >= ready) & (last < best)
+            best = np.where(use, last, best)
+    return np.where(np.isfinite(best) & np.isfinite(ready), best, np.nan)
+
+
+def fc_van_slots(m: OperatingModel, stem_min: ArrayLike, rurality: ArrayLike,
+                 station_shift_min: ArrayLike, linehaul_transit_min: ArrayLike,
+                 fc_shift_min: ArrayLike) -> Slots:
+    """From a fulfillment center by line-haul to a delivery station, then a van wave.
+
+    One slot per line-haul departure: cut-off = departure - FC pick (FC clock); the
+    truck arrives after its hours-of-service transit, the station sorts, and the
+    parcel rides the first wave leaving after that whose route fits.
+
+    Parameters
+    ----------
+    station_shift_min, fc_shift_min
+        Clock shifts station -> destination and FC -> destination.
+    linehaul_transit_min
+        FC -> station truck minutes, rest stops included
+        (:meth:`~hinterland.operations.linehaul.LineHaul.transit_min`).
+    """
+    s = np.asarray(stem_min, dtype=float)
+    st = np.asarray(station_shift_min, dtype=float)
+    fc = np.asarray(fc_shift_min, dtype=float)
+    lh = np.asarray(linehaul_transit_min, dtype=float)
+    proms, cuts = [], []
+    for dep in m.linehaul.departures_min:
+        # FC clock -> station clock: + fc_shift - station_shift.
+        ready = dep + lh + (fc - st) + m.station.sort_min
+        last = station_wave_after(m, ready, s, rurality)
+        proms.append(last + st)
+        cuts.append(np.full(s.shape, dep - m.fc.pick_min) + fc)
+    return np.array(proms), np.array(cuts)
+
+
+def postal_express_slots(m: OperatingModel, transit_days: ArrayLike,
+                         office_shift_min: ArrayLike, linehaul_transit_min: ArrayLike,
+                         fc_shift_min: ArrayLike) -> tuple[NDArray[np.float64],
+                                                           NDArray[np.float64],
+                                                           NDArray[np.float64]]:
+    """From a fulfillment center by line-haul to the partner's office, then the partner.
+
+    The truck must arrive by the partner's hand-off cut-off (office clock) of some
+    day ``h``; the partner delivers ``transit_days`` later by its delivery end.
+    Returns ``(promise, cutoff, handoff_day)`` per line-haul departure; ``handoff_day``
+    counts days after the order's day (for an order making the cut-off).
+    """
+    td = np.asarray(transit_days, dtype=float)
+    of = np.asarray(office_shift_min, dtype=float)
+    fc = np.asarray(fc_shift_min, dtype=float)
+    lh = np.asarray(linehaul_transit_min, dtype=float)
+    p = m.partner
+    proms, cuts, hands = [], [], []
+    for dep in m.linehaul.departures_min:
+        arrive = dep + lh + (fc - of)  # office clock
+        h = np.maximum(np.ceil((arrive - p.handoff_cutoff_min) / DAY_MIN), 0.0)
+        ok = np.isfinite(arrive) & np.isfinite(td) & (td >= 0)
+        h = np.where(ok, h, np.nan)
+        proms.append(np.where(ok, (h + td) * DAY_MIN + p.delivery_end_min + of, np.nan))
+        cuts.append(np.full(td.shape, dep - m.fc.pick_min) + fc)
+        hands.append(h)
+    return np.array(proms), np.array(cuts), np.array(hands)
+
+
+def drone_promise(m: OperatingModel, t: ArrayLike, flight_min: ArrayLike,
+                  open_min: ArrayLike, close_min: ArrayLike
+                  ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Drone delivery: launch after prep (not before the site opens), back before it
+    closes. ``open_min``/``close_min`` on the destination's clock. Returns the
+    promise and whether the sortie fits the day's hours."""
+    tt = np.asarray(t, dtype=float)
+    f = np.asarray(flight_min, dtype=float)
+    launch = np.maximum(tt + m.drone.prep_min, np.asarray(open_min, dtype=float))
+    fits = launch + 2.0 * f <= np.asarray(close_min, dtype=float)
+    return launch + f, fits

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from hinterland.core.errors import InputError
+from hinterland.operations import OperatingModel
 from hinterland.promise import (
     MODES,
     TIERS,
@@ -15,7 +16,6 @@ from hinterland.promise import (
     Reason,
     UnknownZipError,
 )
-from hinterland.operations import OperatingModel
 from hinterland.promise.engine import DAY
 from hinterland.promise.verify import verify_choices
 

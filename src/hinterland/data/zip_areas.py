@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from hinterland.core.clock import time_zones
 from hinterland.data.registry import data_dir, data_path
 from hinterland.data.rurality import RUCA_NOT_CODED, RURALITY_CLASSES, rurality_of
 from hinterland.data.schema import Column, check_table
-from hinterland.core.clock import time_zones
 from hinterland.geo.distance import unit_vectors
 
 SQ_MI_TO_KM2 = 2.589988110336

@@ -1,0 +1,184 @@
+"""Network-design re-checks: each accepts the truth, and rejects it moved just past a limit.
+
+Hand-made instances with known answers; every tolerance is probed just inside (passes)
+and just outside (fails), so a loosened tolerance, a flipped comparison or a dropped
+check in :mod:`hinterland.network.verify` fails a test here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hinterland.geo import EARTH_RADIUS_KM, haversine_km
+from hinterland.network.verify import (
+    check_capacitated_coverage,
+    check_coverage,
+    check_pmedian,
+    recount_within,
+)
+
+# -- p-median -----------------------------------------------------------------------------
+
+COST = np.array([[1.0, 5.0, 9.0], [4.0, 2.0, 8.0], [7.0, 6.0, 3.0], [2.0, 9.0, 9.0]])
+
+
+def test_pmedian_recount_and_edges() -> None:
+    # open {0, 2}: rows pay 1, 4, 3, 2 = 10
+    ok = check_pmedian(COST, 2, np.array([0, 2]), claimed=10.0)
+    assert ok == {"ok": True, "recounted_objective": 10.0, "open_count": 2}
+    assert check_pmedian(COST, 2, np.array([0, 2]), claimed=10.0 * (1 + 0.5e-9))["ok"]
+    assert not check_pmedian(COST, 2, np.array([0, 2]), claimed=10.0 * (1 + 2e-9))["ok"]
+    assert not check_pmedian(COST, 2, np.array([0, 2]), claimed=10.0 * (1 - 2e-9))["ok"]
+    # small objectives: absolute 1e-9
+    zero = np.zeros((2, 2))
+    assert check_pmedian(zero, 1, np.array([1]), claimed=0.5e-9)["ok"]
+    assert not check_pmedian(zero, 1, np.array([1]), claimed=2e-9)["ok"]
+
+
+@pytest.mark.parametrize(
+    ("p", "open_idx"),
+    [(2, [0, 0]), (2, [0]), (1, [0, 2]), (2, [0, 3]), (2, [-1, 0]), (0, [])],
+)
+def test_pmedian_rejects_bad_open_sets(p: int, open_idx: list[int]) -> None:
+    out = check_pmedian(COST, p, np.array(open_idx, dtype=np.int64), claimed=10.0)
+    assert not out["ok"]
+
+
+def test_pmedian_counts_distinct_sites() -> None:
+    assert check_pmedian(COST, 2, np.array([0, 0]), claimed=14.0)["open_count"] == 1
+
+
+# -- coverage -----------------------------------------------------------------------------
+
+W = np.array([10.0, 20.0, 30.0, 40.0])
+ROWS = np.array([0, 1, 1, 2, 3])
+COLS = np.array([0, 0, 1, 1, 2])
+
+
+def test_coverage_recount_and_tolerance() -> None:
+    out = check_coverage(W, ROWS, COLS, np.array([0]), claimed=30.0)
+    assert out == {"recounted_objective": 30.0, "covered_points": 2, "ok": True}
+    assert check_coverage(W, ROWS, COLS, np.array([1]), claimed=50.0)["ok"]
+    assert check_coverage(W, ROWS, COLS, np.array([0]), claimed=30.0 * (1 + 0.5e-7))["ok"]
+    assert not check_coverage(W, ROWS, COLS, np.array([0]), claimed=30.0 * (1 + 2e-7))["ok"]
+    assert not check_coverage(W, ROWS, COLS, np.array([0]), claimed=30.0 * (1 - 2e-7))["ok"]
+    assert check_coverage(W * 0, ROWS, COLS, np.array([0]), claimed=0.5e-7)["ok"]
+    assert not check_coverage(W * 0, ROWS, COLS, np.array([0]), claimed=2e-7)["ok"]
+
+
+def test_coverage_existing_rows_count_as_covered() -> None:
+    out = check_coverage(W, ROWS, COLS, np.array([0]), claimed=70.0, existing_rows=np.array([3]))
+    assert out["ok"] and out["covered_points"] == 3
+    assert not check_coverage(W, ROWS, COLS, np.array([0]), claimed=30.0,
+                              existing_rows=np.array([3]))["ok"]
+
+
+def test_coverage_count_edge() -> None:
+    chosen = np.array([0, 2])
+    assert check_coverage(W, ROWS, COLS, chosen, claimed=70.0, max_count=2)["count_ok"]
+    out = check_coverage(W, ROWS, COLS, chosen, claimed=70.0, max_count=1)
+    assert not out["ok"] and not out["count_ok"]
+    # duplicates count once
+    assert check_coverage(W, ROWS, COLS, np.array([0, 0]), claimed=30.0, max_count=1)["ok"]
+
+
+def test_coverage_budget_edge() -> None:
+    cost = np.array([3.0, 5.0, 7.0])
+    chosen = np.array([0, 2])  # spends 10
+    at = check_coverage(W, ROWS, COLS, chosen, claimed=70.0, site_cost=cost, budget=10.0)
+    assert at["ok"] and at["spent"] == 10.0 and at["budget_ok"]
+    near = check_coverage(W, ROWS, COLS, chosen, claimed=70.0, site_cost=cost,
+                          budget=10.0 * (1 - 0.5e-9))
+    assert near["budget_ok"]
+    over = check_coverage(W, ROWS, COLS, chosen, claimed=70.0, site_cost=cost,
+                          budget=10.0 * (1 - 1e-8))
+    assert not over["ok"] and not over["budget_ok"]
+    # a budget without costs (or costs without a budget) checks nothing
+    assert "budget_ok" not in check_coverage(W, ROWS, COLS, chosen, claimed=70.0, budget=1.0)
+    assert "budget_ok" not in check_coverage(W, ROWS, COLS, chosen, claimed=70.0,
+                                             site_cost=cost)
+
+
+# -- capacitated coverage -----------------------------------------------------------------
+
+Q = np.array([100.0, 200.0, 300.0, 400.0])
+
+
+def _cap(**kw):
+    base = {
+        "demand_weight": W, "parcels": Q, "cover_rows": ROWS, "cover_cols": COLS,
+        "chosen": np.array([0, 2]),
+        "assign_rows": np.array([0, 1, 3]), "assign_cols": np.array([0, 0, 2]),
+        "assign_share": np.array([1.0, 0.5, 1.0]),
+        "capacity": 400.0, "claimed": 10.0 + 10.0 + 40.0,
+    }
+    base.update(kw)
+    return check_capacitated_coverage(**base)
+
+
+def test_capacitated_truth_passes() -> None:
+    out = _cap()
+    assert out["ok"], out
+    assert out["recounted_objective"] == 60.0
+    assert out["max_load_over_capacity"] == pytest.approx(1.0)  # site 0: 100 + 100; site 2: 400
+    assert out["sites_over_capacity"] == 0 and out["assignments"] == 3
+
+
+def test_capacitated_capacity_edge() -> None:
+    assert _cap(capacity=400.0 * (1 - 0.5e-7))["capacity_ok"]
+    out = _cap(capacity=400.0 * (1 - 1e-6))
+    assert not out["ok"] and out["sites_over_capacity"] == 1
+    per_site = np.array([200.0, 1.0, 400.0])
+    assert _cap(capacity=per_site)["ok"]
+    assert not _cap(capacity=np.array([199.0, 1.0, 400.0]))["ok"]
+    assert not _cap(capacity=np.array([200.0, 1.0]))["chosen_valid"]
+    # zero capacity: any load is infinitely over
+    assert _cap(capacity=np.array([0.0, 0.0, 400.0]))["max_load_over_capacity"] == np.inf
+
+
+def test_capacitated_share_edges() -> None:
+    assert _cap(assign_share=np.array([1.0 + 0.5e-7, 0.5, 1.0]),
+                claimed=60.0 * 1.0)["share_range_ok"]
+    assert not _cap(assign_share=np.array([1.0 + 1e-6, 0.5, 1.0]))["share_range_ok"]
+    assert not _cap(assign_share=np.array([1.0, -1e-6, 1.0]))["share_range_ok"]
+    # two assignments of one area summing past 1
+    two = _cap(assign_rows=np.array([0, 1, 1, 3]), assign_cols=np.array([0, 0, 2, 2]),
+               assign_share=np.array([1.0, 0.6, 0.5, 1.0]), cover_rows=np.array([0, 1, 1, 3]),
+               cover_cols=np.array([0, 0, 2, 2]), capacity=1e6, claimed=70.0)
+    assert not two["row_share_ok"] and two["max_row_share"] == pytest.approx(1.1)
+
+
+def test_capacitated_objective_edge() -> None:
+    assert _cap(claimed=60.0 * (1 + 0.5e-7))["objective_ok"]
+    assert not _cap(claimed=60.0 * (1 + 2e-7))["objective_ok"]
+    # an area served in part counts in part
+    assert _cap(assign_share=np.array([1.0, 0.25, 1.0]), claimed=55.0)["ok"]
+
+
+def test_capacitated_structure_checks() -> None:
+    assert not _cap(assign_cols=np.array([0, 1, 2]))["open_ok"]  # site 1 not chosen
+    assert not _cap(assign_rows=np.array([0, 2, 3]))["pairs_ok"]  # (2, 0) not a pair
+    assert not _cap(chosen=np.array([0, 2, 2]))["chosen_distinct"]
+    assert not _cap(assign_rows=np.array([0, 1, 9]))["row_share_ok"]
+    out = _cap(existing_rows=np.array([2]), claimed=90.0)
+    assert out["ok"] and out["recounted_objective"] == 90.0
+    assert not _cap(max_count=1)["ok"] and _cap(max_count=2)["ok"]
+    cost = np.array([3.0, 5.0, 7.0])
+    assert _cap(site_cost=cost, budget=10.0)["budget_ok"]
+    assert not _cap(site_cost=cost, budget=9.99)["ok"]
+
+
+# -- brute-force radius recount ------------------------------------------------------------
+
+
+def test_recount_within_is_inclusive_and_chunked() -> None:
+    pts = pd.DataFrame({"lat": 0.0, "lon": [0.5, 1.0, 2.0]})
+    sites = pd.DataFrame({"lat": [0.0, 0.0], "lon": [0.0, 10.0]})
+    d = float(haversine_km(0.0, 0.0, 0.0, 1.0))  # the second point, exactly
+    assert d == pytest.approx(2 * np.pi * EARTH_RADIUS_KM / 360, rel=1e-12)
+    assert recount_within(pts, sites, d).tolist() == [True, True, False]
+    assert recount_within(pts, sites, float(np.nextafter(d, 0))).tolist() == [True, False, False]
+    assert recount_within(pts, sites, d * 8.01, chunk=1).tolist() == [True, True, True]
+    assert recount_within(pts, sites.iloc[:0], 1e4).tolist() == [False, False, False]

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from hinterland.commands._common import console_err
 from hinterland.core.errors import HinterlandError
@@ -115,7 +116,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = app(args=argv, standalone_mode=False)
     except HinterlandError as exc:
-        console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        console_err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
+                          soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
     except (typer.Abort, KeyboardInterrupt):
         _interrupted()
@@ -129,8 +131,8 @@ def main(argv: list[str] | None = None) -> None:
         if exc.errno == errno.EPIPE:
             sys.exit(EXIT_CHECK_FAILED)
         where = f" {exc.filename}" if exc.filename else ""
-        console_err.print(f"[bold red]error:[/] cannot access{where}: "
-                          f"{exc.strerror or exc}", highlight=False)
+        console_err.print(f"[bold red]error:[/] cannot access{escape(where)}: "
+                          f"{escape(str(exc.strerror or exc))}", highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
     except Exception as exc:
         # Click usage errors (unknown command, bad option) carry their own message

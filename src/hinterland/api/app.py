@@ -6,11 +6,16 @@ Endpoints:
 * ``POST /v1/promise/batch``: ``{"orders": [...], "policy": ...}`` (1 to
   :data:`MAX_BATCH` orders);
 * ``GET /v1/health``: liveness and network size;
-* ``GET /docs``: OpenAPI documentation.
+* ``GET /docs``: OpenAPI documentation (Swagger UI served from this process, so it
+  works offline; ``GET /openapi.json`` is the schema).
 
 Errors: invalid input (including a body that is not JSON) answers 422 with a
 ``message`` naming the field and FastAPI's ``detail`` list; an unknown ZIP area
 answers 404; no input is meant to give a 500.
+
+Validation is the CLI's (:mod:`hinterland.promise.orders_check`): the same weight
+and fee limits, lat/lon on US soil, a ZIP area or a point but not both, no unknown
+fields, unique order ids within a batch.
 
 Times: ``order_time`` is ISO 8601; an offset (``+02:00``/``Z``) is kept, and the
 operating day is the order's local calendar day. Promised times come back in the
@@ -28,12 +33,14 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
-from hinterland.core.errors import HinterlandError
+from hinterland.core.errors import HinterlandError, InputError
 from hinterland.core.money import to_cents
+from hinterland.io import dumps
 from hinterland.promise.engine import (
     MODE_CARRIER,
     MODES,
@@ -45,6 +52,7 @@ from hinterland.promise.engine import (
     PromiseResult,
     UnknownZipError,
 )
+from hinterland.promise.orders_check import MAX_FEE_USD, MAX_WEIGHT_KG, check_points
 
 #: Most orders one batch request may carry.
 MAX_BATCH = 10_000
@@ -67,12 +75,12 @@ class OrderIn(BaseModel):
     ] = None
     lat: Annotated[float | None, Field(ge=-90, le=90, allow_inf_nan=False)] = None
     lon: Annotated[float | None, Field(ge=-180, le=180, allow_inf_nan=False)] = None
-    weight_kg: Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)]
+    weight_kg: Annotated[float, Field(gt=0, le=MAX_WEIGHT_KG, allow_inf_nan=False)]
     order_time: Annotated[dt.datetime, Field(description="ISO 8601, e.g. 2025-03-04T13:05-06:00")]
     tier: Tier
     in_hub_stock: bool = True
     weather_ok: bool = True
-    shipping_fee_usd: Annotated[Decimal | None, Field(ge=0, le=10_000, decimal_places=2,
+    shipping_fee_usd: Annotated[Decimal | None, Field(ge=0, le=MAX_FEE_USD, decimal_places=2,
                                                       allow_inf_nan=False)] = None
 
     @model_validator(mode="after")
@@ -81,6 +89,13 @@ class OrderIn(BaseModel):
             raise ValueError("give destination_zip, or both lat and lon")
         if self.destination_zip is not None and (self.lat is not None or self.lon is not None):
             raise ValueError("give destination_zip or lat/lon, not both")
+        if self.lat is not None and self.lon is not None:
+            import pandas as pd
+
+            try:
+                check_points(pd.DataFrame({"lat": [self.lat], "lon": [self.lon]}), "order")
+            except InputError as exc:
+                raise ValueError(exc.reason) from None
         return self
 
 
@@ -106,6 +121,18 @@ class BatchRequest(BaseModel):
 
     orders: Annotated[list[OrderIn], Field(min_length=1, max_length=MAX_BATCH)]
     policy: Policy = "fastest"
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> BatchRequest:
+        seen: dict[str, int] = {}
+        for i, o in enumerate(self.orders):
+            if o.order_id is None:
+                continue
+            if o.order_id in seen:
+                raise ValueError(f"order_id {o.order_id!r} appears twice (orders "
+                                 f"{seen[o.order_id]} and {i})")
+            seen[o.order_id] = i
+        return self
 
 
 class OptionOut(BaseModel):
@@ -235,8 +262,20 @@ def _outputs(res: PromiseResult) -> list[dict[str, Any]]:
 
 
 def _json(obj: Any) -> Response:
-    return Response(json.dumps(obj, allow_nan=False, separators=(",", ":")),
-                    media_type="application/json")
+    try:
+        text = json.dumps(obj, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError):  # numpy scalars or a stray NaN: the strict converter
+        text = dumps(obj, compact=True)
+    return Response(text, media_type="application/json")
+
+
+def _swagger_assets() -> str | None:
+    """Folder of the Swagger UI files shipped by ``swagger-ui-bundle-v2``, if installed."""
+    try:
+        import swagger_ui_bundle
+    except ImportError:  # pragma: no cover - a dependency; fall back to FastAPI's CDN page
+        return None
+    return str(swagger_ui_bundle.swagger_ui_path)
 
 
 def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -246,12 +285,29 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
 
 def create_app(engine: PromiseEngine | None = None) -> FastAPI:
     """Build the API over ``engine`` (default: the national demo network, built on first use)."""
+    assets = _swagger_assets()
     app = FastAPI(
         title="hinterland promise API",
         version="1",
         description="Delivery promises for rural last-mile networks: options (mode, source, "
         "promised time, cost, CO2) and the one chosen by policy.",
+        docs_url=None if assets else "/docs",
+        redoc_url=None,
     )
+    if assets:
+        from fastapi.staticfiles import StaticFiles
+
+        app.mount("/docs-assets", StaticFiles(directory=assets), name="docs-assets")
+
+        @app.get("/docs", include_in_schema=False)
+        def docs() -> HTMLResponse:
+            return get_swagger_ui_html(
+                openapi_url=app.openapi_url or "/openapi.json",
+                title=f"{app.title} - docs",
+                swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                swagger_css_url="/docs-assets/swagger-ui.css",
+                swagger_favicon_url="/docs-assets/favicon-32x32.png",
+            )
     state: dict[str, PromiseEngine] = {}
     if engine is not None:
         state["engine"] = engine

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
@@ -52,6 +52,8 @@ LEDGER_COLUMNS: tuple[str, ...] = (
 MONEY_COLUMNS: tuple[str, ...] = ("shipping_fee_usd", "fee_usd", "revenue_share_usd",
                                   "premises_fee_usd", "total_usd")
 STATEMENT_COLUMNS: tuple[str, ...] = ("partner", "date", "parcels", *MONEY_COLUMNS)
+#: Largest shipping fee a ledger line may carry, USD (keeps every sum of cents in 64 bits).
+MAX_SHIPPING_FEE_USD = Decimal("10000000.00")
 
 
 def parse_date(value: str, *, source: str = "date") -> str:
@@ -129,6 +131,8 @@ def ledger_lines(
                              row=i, column="service")
         try:
             weight = float(rec["weight_kg"])
+            if not math.isfinite(weight) or weight <= 0:
+                raise ValueError(f"{rec['weight_kg']!r} is not a weight > 0 kg")
             fee = partner_terms.fees.fee(weight)
         except (TypeError, ValueError, HinterlandError) as exc:
             raise InputError(source, f"bad weight: {exc}", row=i, column="weight_kg") from None
@@ -138,20 +142,69 @@ def ledger_lines(
             ship = usd(str(rec["shipping_fee_usd"]).strip(), name="shipping_fee_usd")
             if ship < 0:
                 raise HinterlandError("shipping_fee_usd must be >= 0")
+            if ship > MAX_SHIPPING_FEE_USD:
+                raise HinterlandError(f"shipping_fee_usd {rec['shipping_fee_usd']!r} is above "
+                                      f"the {MAX_SHIPPING_FEE_USD} USD a parcel may carry")
             share = partner_terms.revenue_share(ship)
+        except ArithmeticError:  # decimal.InvalidOperation: beyond Decimal's precision
+            raise InputError(source, f"shipping_fee_usd {rec['shipping_fee_usd']!r} is not a "
+                             "usable amount", row=i, column="shipping_fee_usd") from None
         except HinterlandError as exc:
             raise InputError(source, str(exc), row=i, column="shipping_fee_usd") from None
         premises = partner_terms.premises_fee_usd
-        zip_code = str(rec["zip"]).strip().zfill(5)
+        zip_code = str(rec["zip"]).strip()
+        if not (len(zip_code) == 5 and zip_code.isdigit()):
+            hint = (f" (a leading zero lost? write {zip_code.zfill(5)})"
+                    if zip_code.isdigit() and len(zip_code) < 5 else "")
+            raise InputError(source, f"{zip_code!r} is not a 5-digit ZIP code{hint}", row=i,
+                             column="zip")
+        office = str(rec["office_id"]).strip()
+        if not office or office == "nan":
+            raise InputError(source, "empty office id", row=i, column="office_id")
         rows.append(
             {
                 "partner": name, "parcel_id": pid, "date": date, "zip": zip_code,
-                "office_id": str(rec["office_id"]), "weight_kg": weight, "service": service,
+                "office_id": office, "weight_kg": weight, "service": service,
                 "shipping_fee_usd": ship, "fee_usd": fee, "revenue_share_usd": share,
                 "premises_fee_usd": premises, "total_usd": (fee + share + premises).quantize(CENT),
             }
         )
     return pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
+
+
+def check_places(
+    lines: pd.DataFrame,
+    zips: Collection[str],
+    offices: Collection[str],
+    *,
+    source: str = "parcels",
+) -> None:
+    """Refuse a parcel whose ZIP area or partner office is unknown.
+
+    Parameters
+    ----------
+    lines
+        Parcel table or ledger lines (``zip`` and ``office_id`` columns), in file order.
+    zips
+        Known ZIP areas (5-character codes).
+    offices
+        Known partner office ids (the ``partner_post_office`` sites of the network).
+    source
+        Name used in error messages.
+
+    Raises
+    ------
+    InputError
+        The first unknown ZIP or office, naming the 1-based row and the column.
+    """
+    known_zips, known_offices = set(zips), set(offices)
+    for i, (z, office) in enumerate(zip(lines["zip"].astype(str), lines["office_id"].astype(str),
+                                        strict=True), start=1):
+        if z.strip() not in known_zips:
+            raise InputError(source, f"unknown ZIP area {z!r}", row=i, column="zip")
+        if office.strip() not in known_offices:
+            raise InputError(source, f"unknown partner office {office!r} (not a "
+                             "partner_post_office of the network)", row=i, column="office_id")
 
 
 def daily_statements(lines: pd.DataFrame) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,23 @@ from hinterland.commands._common import (
     split_options,
     write_table,
 )
+from hinterland.commands._options import number
 from hinterland.core.errors import HinterlandError, InputError
+from hinterland.data.schema import Column, check_table
+from hinterland.io import Outputs, check_output_file, read_table
+
+#: Columns of ``assort --demand``, ``--items`` and ``--hubs`` (extra columns kept).
+DEMAND_COLUMNS = (
+    Column("hub", "str"),
+    Column("item", "str"),
+    Column("units_per_day", "float", min=0),
+)
+ITEM_COLUMNS = (Column("item", "str"), Column("cube_l", "float", min=0))
+HUB_COLUMNS = (
+    Column("hub", "str"),
+    Column("slots", "int", min=0),
+    Column("cube_l", "float", min=0),
+)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON summary.")]
 
@@ -39,12 +55,17 @@ def _progress(enabled: bool) -> Progress:
     )
 
 
-def _read_table(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise InputError(str(path), "file not found")
-    if path.suffix.lower() == ".parquet":
-        return pd.read_parquet(path)
-    return pd.read_csv(path)
+def _read_table(path: Path, columns: tuple[Column, ...] = ()) -> pd.DataFrame:
+    """Read a user table (typed columns inferred) and check ``columns`` if given."""
+    table = read_table(path, dtype=None)
+    return check_table(table, columns, str(path)) if columns else table
+
+
+def _start_day(text: str) -> str:
+    try:
+        return pd.Timestamp(text).date().isoformat()
+    except (ValueError, TypeError):
+        raise InputError("--start", f"{text!r} is not a date YYYY-MM-DD") from None
 
 
 def _generated_history(
@@ -56,6 +77,7 @@ def _generated_history(
     from hinterland.demand.history import orders_to_history
     from hinterland.demand.orders import generate_order_stream
 
+    start = _start_day(start)
     zips = select_zip_areas(zip_areas(), states, [], [])
     if zips.empty:
         raise HinterlandError(f"no ZIP areas in states {states}")
@@ -106,44 +128,65 @@ def register(app: typer.Typer) -> None:
         state: Annotated[
             list[str] | None, typer.Option("--state", help="States to generate (with --generate).")
         ] = None,
-        items: Annotated[int, typer.Option("--items", help="Generated catalogue size.")] = 2_000,
-        days: Annotated[int, typer.Option("--days", help="Generated days of history.")] = 112,
+        items: Annotated[
+            int, typer.Option("--items", min=1, help="Generated catalogue size.")
+        ] = 2_000,
+        days: Annotated[
+            int, typer.Option("--days", min=1, help="Generated days of history.")
+        ] = 112,
         start: Annotated[str, typer.Option("--start", help="First generated day.")] = "2025-01-06",
         items_out: Annotated[
             Path | None, typer.Option("--items-out", help="Write the generated catalogue here.")
         ] = None,
         seed: Annotated[int, typer.Option("--seed")] = 0,
-        freq: Annotated[str, typer.Option("--freq", help="D (daily) or W (weekly).")] = "W",
-        horizon: Annotated[int, typer.Option("--horizon", help="Periods to forecast.")] = 4,
+        freq: Annotated[
+            Literal["D", "W"], typer.Option("--freq", help="Daily (D) or weekly (W) periods.")
+        ] = "W",
+        horizon: Annotated[
+            int, typer.Option("--horizon", min=1, help="Periods to forecast.")
+        ] = 4,
         method: Annotated[
             str, typer.Option("--method", help="combo, pooled, per_series, per_series_topk.")
         ] = "combo",
         models: Annotated[
             list[str] | None, typer.Option("--model", help="Candidate models (default: all).")
         ] = None,
-        n_windows: Annotated[int, typer.Option("--n-windows", help="Validation windows.")] = 4,
+        n_windows: Annotated[
+            int, typer.Option("--n-windows", min=1, help="Validation windows.")
+        ] = 4,
         season_length: Annotated[
-            int | None, typer.Option("--season-length", help="Default 7 daily, 52 weekly.")
+            int | None,
+            typer.Option("--season-length", min=1, help="Default 7 daily, 52 weekly."),
         ] = None,
         period_days: Annotated[
-            float | None, typer.Option("--period-days", help="Days per period of --series data.")
+            float | None,
+            typer.Option(
+                "--period-days", callback=number(gt=0), help="Days per period of --series data."
+            ),
         ] = None,
         workers: Annotated[
             int,
-            typer.Option("--workers", help="Run chunks on a Dask LocalCluster of N processes."),
+            typer.Option(
+                "--workers", min=0, help="Run chunks on a Dask LocalCluster of N processes."
+            ),
         ] = 0,
         scheduler: Annotated[
             str | None,
             typer.Option("--scheduler", help="Address of a running Dask scheduler."),
         ] = None,
         chunk_size: Annotated[
-            int, typer.Option("--chunk-size", help="Series per forecasting task.")
+            int, typer.Option("--chunk-size", min=1, help="Series per forecasting task.")
         ] = 50_000,
         as_json: JsonOpt = False,
     ) -> None:
         """Forecast item x hub demand with statsforecast and a validated model combination."""
         from hinterland.demand.forecast import DEFAULT_MODELS
-        from hinterland.demand.history import demand_series, load_order_history
+        from hinterland.demand.history import (
+            check_zips,
+            demand_series,
+            load_order_history,
+            validate_series,
+        )
         from hinterland.demand.pipeline import forecast_table
 
         t0 = time.perf_counter()
@@ -151,10 +194,13 @@ def register(app: typer.Typer) -> None:
             raise HinterlandError(f"--freq must be D or W, got {freq!r}")
         if sum(x is not None and x is not False for x in (history, series, generate or None)) != 1:
             raise HinterlandError("give exactly one of --history, --series, --generate")
+        check_output_file(out)
+        if items_out is not None:
+            check_output_file(items_out)
         with _progress(not as_json) as prog:
             task = prog.add_task("reading demand", total=1)
             if series is not None:
-                long = _read_table(series)
+                long = validate_series(read_table(series), str(series))
                 pdays = period_days or 1.0
             else:
                 hubs: pd.DataFrame | None
@@ -165,9 +211,24 @@ def register(app: typer.Typer) -> None:
                 else:
                     assert history is not None
                     hist = load_order_history(history)
-                    hub_map = _read_table(zip_hub).astype({"zip": str}) if zip_hub else None
-                    if hub_map is not None:
+                    hub_map = None
+                    if zip_hub is not None:
+                        hub_map = read_table(zip_hub, required=("zip", "hub"))
+                        hub_map = check_table(
+                            hub_map, (Column("zip", "str"), Column("hub", "str")), str(zip_hub)
+                        )
                         hub_map["zip"] = hub_map["zip"].str.zfill(5)
+                        dropped = int((~hist["zip"].isin(set(hub_map["zip"]))).sum())
+                        if dropped == len(hist):
+                            raise InputError(str(zip_hub), "no ZIP of the history is mapped "
+                                             "to a hub", column="zip")
+                        if dropped:
+                            console_err.print(f"warning: {dropped:,} order lines of ZIP areas "
+                                              f"not in {zip_hub} are left out")
+                    else:
+                        from hinterland.data.zip_areas import zip_areas
+
+                        check_zips(hist, set(zip_areas()["zip"]), str(history))
                     hubs = hub_map
                 long = demand_series(hist, hubs, freq=freq)
                 pdays = 7.0 if freq == "W" else 1.0
@@ -187,7 +248,8 @@ def register(app: typer.Typer) -> None:
                     on_chunk=lambda done: prog.update(task, completed=done),
                     client=client,
                 )
-            write_table(fc, out)
+            with Outputs() as files:
+                files.table(fc, out)
         summary: dict[str, Any] = {
             "series": int(n_series),
             "periods": int(long["period"].nunique()),
@@ -227,24 +289,46 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--items", help="Table item,cube_l (litres per unit).")
         ] = None,
         default_cube_l: Annotated[
-            float | None, typer.Option("--default-cube-l", help="Unit cube when --items is absent.")
+            float | None,
+            typer.Option(
+                "--default-cube-l",
+                callback=number(gt=0),
+                help="Unit cube when --items is absent.",
+            ),
         ] = None,
         hubs_file: Annotated[
             Path | None, typer.Option("--hubs", help="Table hub,slots,cube_l.")
         ] = None,
-        slots: Annotated[int, typer.Option("--slots", help="Slots per hub without --hubs.")] = 500,
+        slots: Annotated[
+            int, typer.Option("--slots", min=0, help="Slots per hub without --hubs.")
+        ] = 500,
         cube_l: Annotated[
-            float, typer.Option("--cube-l", help="Litres per hub without --hubs.")
+            float,
+            typer.Option("--cube-l", callback=number(ge=0), help="Litres per hub without --hubs."),
         ] = 20_000.0,
-        fill_target: Annotated[float, typer.Option("--fill-target")] = 0.95,
+        fill_target: Annotated[
+            float,
+            typer.Option("--fill-target", callback=number(gt=0, lt=1), help="Fill-rate target."),
+        ] = 0.95,
         review_days: Annotated[
-            float, typer.Option("--review-days", help="Days between replenishments.")
+            float,
+            typer.Option(
+                "--review-days", callback=number(gt=0), help="Days between replenishments."
+            ),
         ] = 1.0,
         lead_days: Annotated[
-            float, typer.Option("--lead-days", help="Replenishment lead time (days).")
+            float,
+            typer.Option(
+                "--lead-days", callback=number(ge=0), help="Replenishment lead time (days)."
+            ),
         ] = 1.0,
-        method: Annotated[str, typer.Option("--method", help="milp or greedy.")] = "milp",
-        time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds per hub.")] = 60.0,
+        method: Annotated[
+            Literal["milp", "greedy"],
+            typer.Option("--method", help="Exact MILP, or greedy LP rounding."),
+        ] = "milp",
+        time_limit: Annotated[
+            float, typer.Option("--time-limit", callback=number(gt=0), help="Seconds per hub.")
+        ] = 60.0,
         summary_out: Annotated[
             Path | None, typer.Option("--summary-out", help="Per-hub summary table.")
         ] = None,
@@ -256,21 +340,30 @@ def register(app: typer.Typer) -> None:
 
         if (forecast_file is None) == (demand_file is None):
             raise HinterlandError("give exactly one of --forecast or --demand")
+        for target in (out, summary_out):
+            if target is not None:
+                check_output_file(target)
         if forecast_file is not None:
-            demand = demand_for_assortment(_read_table(forecast_file))
+            fc_table = _read_table(
+                forecast_file,
+                (Column("hub", "str"), Column("item", "str"), Column("forecast", "float", min=0),
+                 Column("period_days", "float", min=1e-9)),
+            )
+            demand = check_table(demand_for_assortment(fc_table), DEMAND_COLUMNS,
+                                 str(forecast_file))
         else:
             assert demand_file is not None
-            demand = _read_table(demand_file)
+            demand = _read_table(demand_file, DEMAND_COLUMNS)
         demand = demand.assign(item=demand["item"].astype(str), hub=demand["hub"].astype(str))
         if items_file is not None:
-            item_tab = _read_table(items_file)
+            item_tab = _read_table(items_file, ITEM_COLUMNS)
             item_tab = item_tab.assign(item=item_tab["item"].astype(str))
         elif default_cube_l is not None:
             item_tab = pd.DataFrame({"item": demand["item"].unique(), "cube_l": default_cube_l})
         else:
             raise HinterlandError("give --items (item,cube_l) or --default-cube-l")
         if hubs_file is not None:
-            hubs = _read_table(hubs_file).astype({"hub": str})
+            hubs = _read_table(hubs_file, HUB_COLUMNS).astype({"hub": str})
         else:
             hubs = pd.DataFrame({"hub": demand["hub"].unique(), "slots": slots, "cube_l": cube_l})
         policy = StockPolicy(fill_target=fill_target, review_days=review_days, lead_days=lead_days)
@@ -283,9 +376,10 @@ def register(app: typer.Typer) -> None:
             time_limit=time_limit,
             progress=not as_json,
         )
-        write_table(plan, out)
-        if summary_out is not None:
-            write_table(summary, summary_out)
+        with Outputs() as files:  # both or neither
+            files.table(plan, out)
+            if summary_out is not None:
+                files.table(summary, summary_out)
         total = float(summary["orders_per_day"].sum())
         served = float(summary["served_per_day"].sum())
         result = {
@@ -299,8 +393,11 @@ def register(app: typer.Typer) -> None:
             "out": str(out),
             "by_hub": frame_records(summary),
         }
+        verified = bool(summary["verified"].all()) if len(summary) else True
         if as_json:
             print_json(result)
+            if not verified:
+                raise typer.Exit(1)
             return
         print_table(
             summary[
@@ -329,3 +426,8 @@ def register(app: typer.Typer) -> None:
             f"expected same-day share {result['same_day_share']:.1%} over {len(summary)} hubs "
             f"-> {out}"
         )
+        if not verified:
+            bad = summary.loc[~summary["verified"].astype(bool), "hub"].astype(str).tolist()
+            console_err.print(f"[bold red]check failed[/]: the plans of {len(bad)} hubs do not "
+                              f"verify ({', '.join(bad[:10])}); plans written", highlight=False)
+            raise typer.Exit(1)

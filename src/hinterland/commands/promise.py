@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import re
+import socket
 import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -18,7 +20,6 @@ from hinterland.commands._common import (
     frame_records,
     print_json,
     print_table,
-    write_table,
 )
 from hinterland.core.errors import HinterlandError, InputError
 from hinterland.io import Outputs, check_output_file, read_table
@@ -29,6 +30,52 @@ SHOWN_PROBLEMS = 20
 
 def _read_table(path: Path) -> pd.DataFrame:
     return read_table(path)
+
+
+class _Unreconciled(Exception):
+    """Statements that do not reconcile with the ledger (raised before the commit)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems[:5]))
+
+
+def _known_places(facilities: Path | None) -> tuple[set[str], set[str]]:
+    """ZIP areas and partner office ids a parcel may name."""
+    from hinterland.data import zip_areas
+
+    if facilities is not None:
+        from hinterland.network.facilities import load_facilities
+
+        sites = load_facilities(facilities)
+    else:
+        from hinterland.network.default_network import default_facilities
+
+        sites = default_facilities()
+    offices = sites.loc[sites["kind"] == "partner_post_office", "id"].astype(str)
+    return set(zip_areas()["zip"].astype(str)), set(offices)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port``, or a named error if it cannot be bound."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise InputError("--host", f"cannot resolve {host!r}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        reason = "it is already in use" if exc.errno == errno.EADDRINUSE else (
+            exc.strerror or str(exc))
+        raise HinterlandError(f"cannot listen on {host}:{port}: {reason}") from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def _disagreements(result: Any, cert: Any) -> dict[str, list[str]]:
@@ -202,34 +249,80 @@ def register(app: typer.Typer) -> None:
                                                  "(CSV/Parquet).")] = None,
         ledger_out: Annotated[Path | None, typer.Option(
             "--ledger-out", help="Write the day's ledger lines (CSV/Parquet).")] = None,
+        facilities: Annotated[Path | None, typer.Option(
+            "--facilities", help="The network the parcels were promised over, to check "
+            "their partner offices (default: the national demo network).")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
-        """Record the day's partner parcels and write daily statements (idempotent)."""
-        from hinterland.carriers.settlement import ledger_lines, parse_date, reconcile
+        """Record the day's partner parcels and write daily statements (idempotent).
+
+        The statements are re-checked against the ledger and the output files staged
+        before the ledger commits: a failed check (exit 1) or an unwritable output
+        (exit 2) leaves the database and the files as they were.
+        """
+        from hinterland.carriers.settlement import (
+            check_places,
+            ledger_lines,
+            parse_date,
+            reconcile,
+        )
         from hinterland.store import ledger as store
-        from hinterland.store.db import make_engine
+        from hinterland.store.db import database_url, make_engine, shown_url, sqlite_file
 
         day = parse_date(date, source="--date")
-        engine = make_engine(db)
+        targets = [p for p in (out, ledger_out) if p is not None]
+        for target in targets:
+            check_output_file(target)
+        if len({p.resolve() for p in targets}) < len(targets):
+            raise HinterlandError("--out and --ledger-out must be different files")
         lines = None
         if parcels is not None:
             table = _read_table(parcels)
             if "date" not in table.columns:
                 raise InputError(str(parcels), "missing column", column="date")
-            same_day = table["date"].astype(str).str.strip() == day
+            lines_all = ledger_lines(table, source=str(parcels))
+            check_places(lines_all, *_known_places(facilities), source=str(parcels))
+            same_day = (lines_all["date"] == day).to_numpy()
             skipped = int((~same_day).sum())
             if skipped:
                 console_err.print(f"{skipped:,} parcels of other days in {parcels} ignored")
-            lines = ledger_lines(table[same_day], source=str(parcels))
-        statements = store.settle_day(engine, day, lines)
-        day_lines = store.ledger(engine, day)
-        problems = reconcile(day_lines, statements)
-        if problems:
-            raise HinterlandError("statements do not reconcile: " + "; ".join(problems[:5]))
-        if out is not None:
-            write_table(statements.astype({c: str for c in statements.columns[3:]}), out)
-        if ledger_out is not None:
-            write_table(day_lines.astype({c: str for c in day_lines.columns[7:]}), ledger_out)
+            lines = lines_all[same_day].reset_index(drop=True)
+        url = database_url(db)
+        file = sqlite_file(url)
+        if file is not None and not Path(file).exists():
+            console_err.print(f"creating the ledger database {Path(file).resolve()} "
+                              "(choose another with --db or HINTERLAND_DB_URL)", highlight=False)
+        else:
+            console_err.print(f"ledger database: {shown_url(url)}", highlight=False)
+        engine = make_engine(db)
+        staged = Outputs()
+        seen: dict[str, pd.DataFrame] = {}
+
+        def stage(statements: pd.DataFrame, day_lines: pd.DataFrame) -> None:
+            problems = reconcile(day_lines, statements)
+            if problems:
+                raise _Unreconciled(problems)
+            seen["lines"] = day_lines
+            if out is not None:
+                staged.table(statements.astype({c: str for c in statements.columns[3:]}), out)
+            if ledger_out is not None:
+                staged.table(day_lines.astype({c: str for c in day_lines.columns[7:]}),
+                             ledger_out)
+            staged.commit(hold=True)  # files in place; undone if the ledger commit fails
+
+        try:
+            statements = store.settle_day(engine, day, lines, before_commit=stage)
+        except _Unreconciled as exc:
+            staged.undo()
+            console_err.print("[bold red]check failed[/]: statements do not reconcile with "
+                              "the ledger; nothing was recorded or written: "
+                              + "; ".join(exc.problems[:5]), highlight=False)
+            raise typer.Exit(1) from None
+        except BaseException:
+            staged.undo()
+            raise
+        staged.release()
+        day_lines = seen["lines"]
         shown = statements.assign(**{c: statements[c].astype(str)
                                      for c in statements.columns[3:]})
         if as_json:
@@ -252,12 +345,13 @@ def register(app: typer.Typer) -> None:
         warm: Annotated[bool, typer.Option("--warm/--no-warm", help="Build the national "
                                            "network before accepting requests.")] = True,
     ) -> None:
-        """Serve the promise API (FastAPI; docs at /docs)."""
+        """Serve the promise API (FastAPI; docs at /docs, served offline)."""
         import uvicorn
 
         from hinterland.api import create_app
         from hinterland.promise.service import default_engine
 
+        sock = _listen(host, port)  # a busy port fails here, before anything is printed
         engine = None
         if warm:
             with _progress() as bar:
@@ -265,6 +359,11 @@ def register(app: typer.Typer) -> None:
                 engine = default_engine()
             gc.collect()
             gc.freeze()  # long-lived network tables: keep GC pauses short
-        console_err.print(f"serving on http://{host}:{port} (docs at /docs)")
-        uvicorn.run(create_app(engine), host=host, port=port, log_level="warning",
-                    access_log=False)
+        shown = f"[{host}]" if ":" in host else host
+        console_err.print(f"serving on http://{shown}:{port} (docs at /docs)", highlight=False)
+        config = uvicorn.Config(create_app(engine), host=host, port=port, log_level="warning",
+                                access_log=False)
+        try:
+            uvicorn.Server(config).run(sockets=[sock])
+        finally:
+            sock.close()

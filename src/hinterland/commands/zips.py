@@ -8,6 +8,7 @@ import pandas as pd
 import typer
 
 from hinterland.commands._common import console, print_json, print_table, split_options
+from hinterland.core.errors import HinterlandError
 from hinterland.data.region import select_zip_areas, summarise_zip_areas
 from hinterland.data.zip_areas import zip_areas
 
@@ -33,9 +34,26 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """ZIP count, population and land area per rurality class."""
-        chosen = select_zip_areas(
-            zip_areas(), split_options(state), split_options(rurality), split_options(county)
+        states, classes, counties = (
+            split_options(state),
+            split_options(rurality),
+            split_options(county),
         )
+        chosen = select_zip_areas(zip_areas(), states, classes, counties)
+        if chosen.empty:
+            given = [
+                f"{name} {','.join(values)}"
+                for name, values in (
+                    ("--state", states),
+                    ("--rurality", classes),
+                    ("--county", counties),
+                )
+                if values
+            ]
+            raise HinterlandError(
+                f"no ZIP area matches {' and '.join(given)} (filters combine with AND: "
+                "is the county in that state?)"
+            )
         result = summarise_zip_areas(chosen)
         if as_json:
             print_json(result)

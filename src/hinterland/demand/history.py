@@ -11,6 +11,14 @@ zip        destination ZIP area; 1-5 digits, left-padded with zeros to 5
 quantity   units, integer >= 0
 ========== ======================================================================
 
+Times are read as the local wall clock: either every timestamp carries a UTC offset
+(``2025-03-04T13:05+05:00``; the offset is dropped, the local day kept) or none
+does; a file mixing both is refused, since the two kinds cannot be put on one
+clock without knowing the naive times' zone.
+
+A long demand-series file (``--series``) has ``series_id`` (text), ``period``
+(integer >= 0) and ``demand`` (finite number >= 0), see :func:`validate_series`.
+
 Extra columns are kept. Any bad value raises
 :class:`~hinterland.core.errors.InputError` naming the file, the 1-based data row
 (header excluded) and the column.
@@ -24,8 +32,12 @@ import numpy as np
 import pandas as pd
 
 from hinterland.core.errors import InputError
+from hinterland.io.tables import read_table
 
 HISTORY_COLUMNS: tuple[str, ...] = ("timestamp", "item", "zip", "quantity")
+SERIES_COLUMNS: tuple[str, ...] = ("series_id", "period", "demand")
+#: A date-time with a UTC offset: group 1 is the wall clock, group 2 the offset.
+_WITH_OFFSET = r"^(.*\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}(?::?\d{2})?)$"
 
 
 def load_order_history(path: str | Path) -> pd.DataFrame:
@@ -46,17 +58,9 @@ def load_order_history(path: str | Path) -> pd.DataFrame:
     """
     p = Path(path)
     src = str(p)
-    if not p.exists():
-        raise InputError(src, "file not found")
-    try:
-        if p.suffix.lower() == ".parquet":
-            df = pd.read_parquet(p)
-            df = df.astype({c: str for c in ("zip", "item") if c in df.columns})
-        else:
-            df = pd.read_csv(p, dtype=str, keep_default_na=False)
-    except (ValueError, OSError) as exc:
-        raise InputError(src, f"cannot read file: {exc}") from exc
-    df.columns = [str(c).strip() for c in df.columns]
+    df = read_table(p, source=src)
+    if p.suffix.lower() == ".parquet":
+        df = df.astype({c: str for c in ("zip", "item") if c in df.columns})
     for col in HISTORY_COLUMNS:
         if col not in df.columns:
             raise InputError(
@@ -74,12 +78,27 @@ def _first_bad(mask: np.ndarray) -> int:
 def validate_history(df: pd.DataFrame, source: str = "order history") -> pd.DataFrame:
     """Validate and normalise an order-history table (see module docstring)."""
     out = df.copy()
+    if out.empty:
+        raise InputError(source, "no rows (only a header)")
     ts_raw = out["timestamp"]
     if pd.api.types.is_datetime64_any_dtype(ts_raw):
-        ts = ts_raw
+        ts = ts_raw.dt.tz_localize(None) if ts_raw.dt.tz is not None else ts_raw
     else:
         text = ts_raw.astype(str).str.strip()
-        ts = pd.to_datetime(text, errors="coerce", format="mixed")
+        parts = text.str.extract(_WITH_OFFSET)
+        offset = parts[0].notna().to_numpy()
+        if offset.any() and not offset.all():
+            r = _first_bad(~offset if offset[0] else offset)
+            raise InputError(
+                source,
+                f"{text.iloc[r - 1]!r} {'has no' if offset[0] else 'has a'} UTC offset while "
+                f"row 1 ({text.iloc[0]!r}) {'has one' if offset[0] else 'has none'}: give "
+                "every timestamp an offset, or none",
+                row=r,
+                column="timestamp",
+            )
+        wall = parts[0] if offset.any() else text
+        ts = pd.to_datetime(wall, errors="coerce", format="mixed")
     bad = ts.isna().to_numpy()
     if bad.any():
         r = _first_bad(bad)
@@ -119,6 +138,68 @@ def validate_history(df: pd.DataFrame, source: str = "order history") -> pd.Data
         )
     out["quantity"] = q.astype(np.int64)
     return out.reset_index(drop=True)
+
+
+def validate_series(df: pd.DataFrame, source: str = "series") -> pd.DataFrame:
+    """Check a long demand-series table; return it with ``period`` int and ``demand`` float.
+
+    Raises
+    ------
+    InputError
+        A missing column, no rows, an empty ``series_id``, a ``period`` that is not an
+        integer >= 0, a ``demand`` that is not a finite number >= 0, or a
+        (``series_id``, ``period``) pair listed twice.
+    """
+    for col in SERIES_COLUMNS:
+        if col not in df.columns:
+            raise InputError(source, f"missing column '{col}' (required: "
+                             f"{', '.join(SERIES_COLUMNS)})", column=col)
+    if df.empty:
+        raise InputError(source, "no rows (only a header)")
+    out = df.copy()
+    sid = out["series_id"].astype(str).str.strip()
+    bad = (out["series_id"].isna() | (sid == "") | (sid.str.lower() == "nan")).to_numpy()
+    if bad.any():
+        raise InputError(source, "empty series_id", row=_first_bad(bad), column="series_id")
+    out["series_id"] = sid
+    per = pd.to_numeric(out["period"], errors="coerce")
+    bad = (~np.isfinite(per.to_numpy(dtype=float)) | (per < 0) | (per != np.floor(per))
+           ).to_numpy()
+    if bad.any():
+        r = _first_bad(bad)
+        raise InputError(source, f"period must be an integer >= 0, got "
+                         f"{str(out['period'].iloc[r - 1])!r}", row=r, column="period")
+    out["period"] = per.astype(np.int64)
+    dem = pd.to_numeric(out["demand"], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(dem) | (dem < 0)
+    if bad.any():
+        r = _first_bad(bad)
+        raise InputError(source, f"demand must be a finite number >= 0, got "
+                         f"{str(out['demand'].iloc[r - 1])!r}", row=r, column="demand")
+    out["demand"] = dem
+    twice = out.duplicated(["series_id", "period"]).to_numpy()
+    if twice.any():
+        r = _first_bad(twice)
+        raise InputError(source, f"series {sid.iloc[r - 1]!r} lists period "
+                         f"{out['period'].iloc[r - 1]} twice", row=r, column="period")
+    return out.reset_index(drop=True)
+
+
+def check_zips(
+    history: pd.DataFrame, known: set[str] | frozenset[str], source: str = "order history"
+) -> None:
+    """Refuse the first order line whose ZIP is not a ZIP area (``known`` codes).
+
+    Raises
+    ------
+    InputError
+        Naming the 1-based row and the ``zip`` column.
+    """
+    bad = (~history["zip"].astype(str).isin(known)).to_numpy()
+    if bad.any():
+        r = _first_bad(bad)
+        raise InputError(source, f"unknown ZIP area {history['zip'].iloc[r - 1]!r} (not a "
+                         "ZIP code tabulation area)", row=r, column="zip")
 
 
 def orders_to_history(orders: pd.DataFrame) -> pd.DataFrame:

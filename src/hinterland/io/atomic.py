@@ -261,6 +261,7 @@ class Outputs:
     def __init__(self) -> None:
         self._pending: list[tuple[Path, Path, Path]] = []  # (tmp, target, given)
         self._created: list[Path] = []
+        self._held: list[tuple[Path, Path | None]] = []  # (target, backup) after commit(hold)
         self.written: list[Path] = []
 
     def __enter__(self) -> Outputs:
@@ -310,8 +311,13 @@ class Outputs:
         writer(self.path(path))
         return Path(path)
 
-    def commit(self) -> list[Path]:
-        """Rename every staged file over its target; returns the paths as given."""
+    def commit(self, *, hold: bool = False) -> list[Path]:
+        """Rename every staged file over its target; returns the paths as given.
+
+        With ``hold``, the previous files are kept aside so that :meth:`undo` can
+        still put everything back (e.g. when a database commit that follows fails);
+        call :meth:`release` once the whole command has succeeded.
+        """
         backups: list[tuple[Path, Path | None]] = []
         done: list[tuple[Path, Path | None]] = []
         try:
@@ -340,14 +346,38 @@ class Outputs:
             self.rollback()
             raise
         finally:
-            for _target, backup in backups:
-                if backup is not None:
-                    with contextlib.suppress(OSError):
-                        backup.unlink()
+            if not hold or len(done) < len(self._pending):
+                for _target, backup in backups:
+                    if backup is not None:
+                        with contextlib.suppress(OSError):
+                            backup.unlink()
         self.written = [given for _, _, given in self._pending]
+        self._held = done if hold else []
         self._pending = []
-        self._created = []
+        if not hold:
+            self._created = []
         return self.written
+
+    def release(self) -> None:
+        """Forget what :meth:`commit` with ``hold`` kept aside (the new files stay)."""
+        for _target, backup in self._held:
+            if backup is not None:
+                with contextlib.suppress(OSError):
+                    backup.unlink()
+        self._held = []
+        self._created = []
+
+    def undo(self) -> None:
+        """Put back the files a held commit replaced, remove those it created, roll back."""
+        for target, backup in reversed(self._held):
+            with contextlib.suppress(OSError):
+                if backup is not None:
+                    os.replace(backup, target)
+                else:
+                    target.unlink()
+        self._held = []
+        self.written = []
+        self.rollback()
 
     def rollback(self) -> None:
         """Delete every staged file and the folders this transaction created."""

@@ -12,10 +12,13 @@
 * a ZIP area *or* a lat/lon point per row, not both;
 * ``lat``/``lon`` on US soil (``0,0`` and flipped signs are refused);
 * ``weight_kg`` at most :data:`MAX_WEIGHT_KG`;
+* ``shipping_fee_usd`` a decimal amount of at most :data:`MAX_FEE_USD`;
 * ``tier`` present in every row.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
@@ -23,16 +26,29 @@ import pandas as pd
 from hinterland.core.errors import InputError
 from hinterland.network.facilities import check_us_soil
 
-__all__ = ["MAX_WEIGHT_KG", "ORDER_COLUMNS", "check_orders"]
+__all__ = ["MAX_FEE_USD", "MAX_WEIGHT_KG", "ORDER_COLUMNS", "check_orders", "check_points"]
 
 #: Heaviest parcel an order may carry, kg (the API's ``weight_kg`` limit too).
 MAX_WEIGHT_KG = 1000.0
+#: Largest shipping fee an order may carry, USD (the API's ``shipping_fee_usd`` limit too).
+MAX_FEE_USD = Decimal("10000")
 
 #: Every column an order table may have (see :func:`~hinterland.promise.engine.parse_orders`).
 ORDER_COLUMNS: tuple[str, ...] = (
     "order_id", "destination_zip", "zip", "lat", "lon", "weight_kg", "order_time",
     "order_min", "tier", "item_id", "in_hub_stock", "weather_ok", "shipping_fee_usd",
 )
+
+
+def check_points(points: pd.DataFrame, source: str = "orders") -> None:
+    """Refuse the first ``lat``/``lon`` point not on US soil (the API uses it too).
+
+    Raises
+    ------
+    InputError
+        Naming the 1-based row (of ``points``) and the ``lon`` column.
+    """
+    check_us_soil(points, source)
 
 
 def _present(values: pd.Series) -> np.ndarray:
@@ -111,7 +127,7 @@ def check_orders(orders: pd.DataFrame, *, source: str = "orders") -> pd.DataFram
                                      f"a number", row=row, column=name)
             rows = np.flatnonzero(point)
             try:
-                check_us_soil(pts.reset_index(drop=True), source)
+                check_points(pts.reset_index(drop=True), source)
             except InputError as exc:
                 raise InputError(source, exc.reason, row=int(rows[(exc.row or 1) - 1]) + 1,
                                  column=exc.column) from None
@@ -123,6 +139,18 @@ def check_orders(orders: pd.DataFrame, *, source: str = "orders") -> pd.DataFram
             raise InputError(source, f"{orders['weight_kg'].iloc[i]!r} kg is above the "
                              f"{MAX_WEIGHT_KG:g} kg a parcel may weigh", row=i + 1,
                              column="weight_kg")
+    if "shipping_fee_usd" in cols:
+        fees = orders["shipping_fee_usd"]
+        for i in np.flatnonzero(_present(fees)):
+            text = str(fees.iloc[i]).strip()
+            try:
+                value = Decimal(text)
+                ok = value.is_finite() and abs(value) <= MAX_FEE_USD
+            except (InvalidOperation, ValueError):
+                ok = False
+            if not ok:
+                raise InputError(source, f"shipping fee {text!r} is not an amount of at most "
+                                 f"{MAX_FEE_USD} USD", row=int(i) + 1, column="shipping_fee_usd")
     if "tier" in cols:
         blank = ~_present(orders["tier"])
         if blank.any():

@@ -77,7 +77,7 @@ def make_engine(url: str | None = None) -> Engine:
         hint = ""
         if target.startswith("postgresql"):
             hint = "; PostgreSQL needs a driver: pip install 'hinterland[postgres]'"
-        raise HinterlandError(f"cannot use database {shown}: {exc}{hint}") from None
+        raise HinterlandError(f"cannot use database URL {shown}: {exc}{hint}") from None
     except (ArgumentError, ValueError) as exc:
         raise HinterlandError(f"cannot use database URL {shown}: {exc}") from None
     if engine.dialect.name == "sqlite":

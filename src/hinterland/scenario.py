@@ -10,6 +10,14 @@ keeps the documented default. Example::
     access_min = 4
     circuity = { rural = 1.4 }
 
+    [operations.van]
+    shift_min = 540
+    waves_min = [510, 840]
+
+    [operations.linehaul]
+    departures_min = [1290]
+    team = true
+
 Unknown keys are errors (a misspelt key must not silently keep its default).
 """
 
@@ -25,6 +33,7 @@ from hinterland.core.errors import HinterlandError, InputError
 from hinterland.data.rurality import RURALITY_CLASSES
 from hinterland.demand.rates import DemandRates
 from hinterland.geo.travel import DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH, TravelModel
+from hinterland.operations import OperatingModel
 
 
 class _Strict(BaseModel):
@@ -73,10 +82,16 @@ class Scenario(_Strict):
     seed: int = 0
     travel: TravelSettings = Field(default_factory=lambda: TravelSettings())
     demand: dict[str, Any] = Field(default_factory=dict)
+    operations: dict[str, Any] = Field(default_factory=dict)
 
     def demand_rates(self) -> DemandRates:
         """The demand rates: documented defaults with this scenario's overrides."""
         return DemandRates.from_mapping(self.demand)
+
+    def operating_model(self) -> OperatingModel:
+        """The operating model: documented defaults, this scenario's ``[operations]``
+        overrides, and its travel model."""
+        return OperatingModel.from_mapping(self.operations, travel=self.travel.model())
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -102,4 +117,15 @@ def load_scenario(path: str | Path) -> Scenario:
         scenario.demand_rates()
     except (HinterlandError, TypeError, ValueError) as exc:
         raise InputError(str(src), str(exc), column="demand") from exc
+    try:
+        scenario.operating_model()
+    except (HinterlandError, TypeError, ValueError) as exc:
+        text = str(exc)
+        if text.startswith("unknown key "):
+            key = text.split()[2]
+        elif text.startswith("operations."):
+            key = text.split(":")[0]
+        else:
+            key = "operations"
+        raise InputError(str(src), text, column=key) from exc
     return scenario

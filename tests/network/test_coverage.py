@@ -9,14 +9,14 @@ import pytest
 from hinterland.core.errors import HinterlandError
 from hinterland.geo import TravelModel
 from hinterland.network.coverage import (
-    PromiseAssumptions,
+    day_shares,
     filter_states,
     promise_coverage,
     promise_summary,
     reach,
-    site_promise_days,
 )
 from hinterland.network.verify import check_reach, recount_within
+from hinterland.operations import LineHaul, OperatingModel
 
 
 @pytest.fixture(scope="module")
@@ -74,15 +74,16 @@ def _site(id_: str, kind: str, lat: float, lon: float, stock: bool = False) -> d
     return {"id": id_, "kind": kind, "lat": lat, "lon": lon, "holds_inventory": stock}
 
 
-def test_promise_rules_on_a_line() -> None:
-    # ZIP areas along a parallel, sites at known spots; travel: 60 km/h, circuity 1, no access time
+def _line_travel() -> TravelModel:
     classes = ("metro", "micropolitan", "small_town", "rural")
-    travel = TravelModel(
+    return TravelModel(
         circuity=dict.fromkeys(classes, 1.0), speed_kmh=dict.fromkeys(classes, 60.0), access_min=0.0
     )
-    a = PromiseAssumptions(
-        travel=travel, shift_length_min=480, stop_allowance_min=240
-    )  # reach 120 min
+
+
+def test_promise_rules_on_a_line() -> None:
+    # ZIP areas along the equator, sites at known spots; 60 km/h, circuity 1, no access time.
+    m = OperatingModel(travel=_line_travel())
     km_per_deg = 111.195
     zips = pd.DataFrame(
         {
@@ -90,6 +91,7 @@ def test_promise_rules_on_a_line() -> None:
             "lat": 0.0,
             "lon": np.array([0.0, 300.0, 600.0, 1500.0]) / km_per_deg,
             "rurality": "rural",
+            "time_zone": "UTC",
         }
     )
     fac = pd.DataFrame(
@@ -100,56 +102,78 @@ def test_promise_rules_on_a_line() -> None:
             _site("far", "delivery_station", 0.0, 600.0 / km_per_deg),
         ]
     )
-    days = site_promise_days(fac, a).set_index("id")["days"]
-    assert days["hub"] == 0 and days["fc"] == -1 and days["st"] == 1
-    # far station: line-haul 300 min, departs 20:00, arrives 01:00 -> next day
-    assert days["far"] == 1
-    out = promise_coverage(zips, fac, a)
-    assert out["promise_class"].tolist() == ["same_day", "next_day", "next_day", "beyond"]
-    assert out["facility_id"].tolist()[:3] == ["hub", "st", "far"]
-    assert out.loc[1, "drive_min"] == pytest.approx(0.0, abs=1e-6)
-    # hub inventory off: the hub is a plain station fed from the FC 300 min away -> next day
-    off = promise_coverage(
-        zips,
-        fac,
-        PromiseAssumptions(
-            travel=travel, hub_inventory=False, shift_length_min=480, stop_allowance_min=240
-        ),
-    )
-    assert off.loc[0, "promise_class"] == "next_day"
-    # cut-off too late for same day
-    late = PromiseAssumptions(
-        travel=travel, order_cutoff_min=700, shift_length_min=480, stop_allowance_min=240
-    )
-    assert promise_coverage(zips, fac, late).loc[0, "promise_class"] == "next_day"
+    # 07:00, before the first wave's cut-off (08:30 - 30 min pick): same day from the hub;
+    # line-haul at 22:00 (300 min to "far") is sorted by the next morning's wave.
+    out = promise_coverage(zips, fac, m, order_min=7 * 60)
+    assert out["best_tier"].tolist() == ["same_day", "next_day", "next_day", "beyond"]
+    assert out["mode"].tolist() == ["hub_van", "fc_van", "fc_van", ""]
+    assert out["facility_id"].tolist() == ["hub", "fc", "fc", ""]
+    # At noon only the 15:00 wave is left, and a rural route of 60 stops does not fit
+    # between 15:00 and the 21:00 delivery end: tomorrow's first wave, next day.
+    noon = promise_coverage(zips, fac, m)
+    assert noon.loc[0, "best_tier"] == "next_day"
+    ok, _, stops = m.van.route(0.0, m.van.waves_min[1], "rural")
+    assert not bool(ok) and stops == 0
+    # hub inventory off: the hub is a plain station fed from the FC 300 min away
+    off = promise_coverage(zips, fac.assign(holds_inventory=[False, True, False, False]), m,
+                           order_min=7 * 60)
+    assert off.loc[0, "best_tier"] == "next_day"
+    # an order after the first wave's cut-off misses same day
+    assert promise_coverage(zips, fac, m, order_min=8 * 60 + 1).loc[0, "best_tier"] == "next_day"
+    assert promise_coverage(zips, fac, m, order_min=8 * 60).loc[0, "best_tier"] == "same_day"
 
 
-def test_promise_two_day_by_linehaul_and_post_office() -> None:
-    classes = ("metro", "micropolitan", "small_town", "rural")
-    travel = TravelModel(
-        circuity=dict.fromkeys(classes, 1.0), speed_kmh=dict.fromkeys(classes, 60.0), access_min=0.0
-    )
-    a = PromiseAssumptions(travel=travel)
+def test_promise_two_day_by_linehaul_hours_of_service_and_post_office() -> None:
+    m = OperatingModel(travel=_line_travel())
     km = 111.195
     fac = pd.DataFrame(
         [
             _site("fc", "fulfillment_center", 0.0, 0.0, True),
-            _site("st", "delivery_station", 0.0, 900.0 / km),  # 900 min line-haul: misses 06:00
+            _site("st", "delivery_station", 0.0, 900.0 / km),  # 900 min line-haul
             _site("po", "partner_post_office", 0.0, 100.0 / km),
         ]
     )
-    days = site_promise_days(fac, a).set_index("id")["days"]
-    assert days["st"] == 2 and days["po"] == 2
     zips = pd.DataFrame(
         {
             "zip": ["10000", "20000"],
             "lat": 0.0,
-            "lon": [900.0 / km, 100.0 / km],
+            "lon": [900.0 / km, 160.0 / km],  # the second 60 km from the office: 1 day
             "rurality": "rural",
+            "time_zone": "UTC",
         }
     )
-    out = promise_coverage(zips, fac, a)
-    assert out["promise_class"].tolist() == ["two_day", "two_day"]
+    # Single driver: 660 min driving, 30-min break, 10-h rest, 240 min more: arrives
+    # 22:00 + 1530 min, too late for the next morning -> two days.
+    assert float(m.linehaul.transit_min(900.0)) == 900 + 30 + 600
+    out = promise_coverage(zips, fac, m)
+    assert out["best_tier"].tolist() == ["two_day", "two_day"]
+    assert out["mode"].tolist() == ["fc_van", "postal_express_24h"]
+    # A team drives through: arrives 13:00 + sort, still after the rural second wave fits,
+    # but the post office (1 day transit beyond 40 km) is unchanged.
+    team = m.replace(linehaul=LineHaul(team=True))
+    assert float(team.linehaul.transit_min(900.0)) == 900.0
+    out = promise_coverage(zips, fac, team)
+    assert out["best_tier"].tolist() == ["two_day", "two_day"]
+
+
+def test_coverage_is_the_promise_engine_per_zip_area(zips: pd.DataFrame) -> None:
+    """One order per ZIP area through the engine gives coverage's best tier, any time."""
+    from hinterland.network.default_network import default_facilities
+    from hinterland.promise.engine import PromiseEngine
+
+    mt = zips[zips["state"].isin(["MT", "WY"])].reset_index(drop=True)
+    fac = default_facilities()
+    eng = PromiseEngine(fac, mt)
+    for minute in (7 * 60, 12 * 60, 20 * 60 + 45, 23 * 60):
+        cov = promise_coverage(mt, fac, order_min=minute, engine=eng)
+        orders = pd.DataFrame({"destination_zip": mt["zip"], "weight_kg": 1.0,
+                               "order_min": float(minute), "tier": "two_day"})
+        best = eng.promise(orders).choices()["best_tier"].to_numpy()
+        assert (cov["best_tier"].to_numpy() == best).all()
+    shares = day_shares(mt, fac, engine=eng)
+    cols = [f"share_{t}" for t in ("60min", "same_day", "next_day", "two_day")]
+    assert (np.diff(shares[cols].to_numpy(), axis=1) >= -1e-12).all()  # cumulative by tier
+    assert ((shares[cols] >= 0) & (shares[cols] <= 1 + 1e-12)).all().all()
 
 
 def test_promise_national_scale_and_summary(zips: pd.DataFrame) -> None:
@@ -165,17 +189,20 @@ def test_promise_national_scale_and_summary(zips: pd.DataFrame) -> None:
         }
     )
     fac.loc[:99, "kind"] = "fulfillment_center"
+    fac.loc[:99, "holds_inventory"] = True
     import time
 
     t0 = time.perf_counter()
     out = promise_coverage(zips, fac)
     assert time.perf_counter() - t0 < 20
-    assert len(out) == len(zips) and set(out["promise_class"]) <= {
+    assert len(out) == len(zips) and set(out["best_tier"]) <= {
+        "60min",
         "same_day",
         "next_day",
         "two_day",
         "beyond",
     }
+    assert (out["best_tier"] == "next_day").mean() > 0.5  # dense stations, 100 FCs
     summ = promise_summary(zips, out)
     alls = summ[summ["rurality"] == "all"]
     assert alls["zip_areas"].sum() == len(zips)

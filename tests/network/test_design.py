@@ -14,14 +14,20 @@ from typer.testing import CliRunner
 
 from hinterland.core.errors import HinterlandError, InfeasibleError
 from hinterland.geo import TravelModel
-from hinterland.network.coverage import PromiseAssumptions, filter_states, promise_coverage
+from hinterland.network.coverage import filter_states, promise_coverage
 from hinterland.network.design import DesignSpec, SiteCosts, design, zip_candidates
 from hinterland.network.outputs import write_design_outputs
+from hinterland.operations import OperatingModel, VanFleet
 
 CLASSES = ("metro", "micropolitan", "small_town", "rural")
 TRAVEL = TravelModel(
     circuity=dict.fromkeys(CLASSES, 1.0), speed_kmh=dict.fromkeys(CLASSES, 60.0), access_min=0.0
 )
+
+
+#: One fulfillment center in the middle of the test region feeds the stations' line-haul.
+FC = pd.DataFrame({"id": ["FC"], "kind": ["fulfillment_center"], "lat": [41.5],
+                   "lon": [-103.0], "holds_inventory": [True]})
 
 
 def _region(seed: int, n: int = 25, m: int = 8) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -62,9 +68,8 @@ def _brute_coverage(zips, cands, spec, a):
                 and cands["cost_usd"].to_numpy()[list(s)].sum() > spec.budget_usd
             ):
                 continue
-            out = promise_coverage(zips, cands.iloc[list(s)], a) if s else None
-            if out is None:
-                continue
+            sites = pd.concat([FC, cands.iloc[list(s)]], ignore_index=True)
+            out = promise_coverage(zips, sites, a, order_min=spec.order_min)
             ok = out["promise_class"].isin(["same_day", "next_day"]).to_numpy()
             best = max(best, float(w[ok].sum()))
     return best
@@ -73,14 +78,14 @@ def _brute_coverage(zips, cands, spec, a):
 @pytest.mark.parametrize("seed", range(3))
 def test_coverage_design_matches_exhaustive(seed: int) -> None:
     zips, cands = _region(seed)
-    a = PromiseAssumptions(
-        travel=TRAVEL, shift_length_min=360, stop_allowance_min=240
-    )  # 60 min reach
+    # a short shift and small routes: vans reach 1-2 hours out, so candidates compete
+    a = OperatingModel(travel=TRAVEL, van=VanFleet(shift_min=360, min_route_stops=20))
     spec = DesignSpec(max_count=3, budget_usd=6e6, target_class="next_day")
-    res = design(zips, cands, None, spec, a)
+    res = design(zips, cands, FC, spec, a)
     assert res.certificate.objective == pytest.approx(_brute_coverage(zips, cands, spec, a))
     assert res.certificate.proven_optimal and res.certificate.verified
     assert res.sites["cost_usd"].sum() <= 6e6
+    assert res.certificate.checks["engine_agrees"]
     # the per-ZIP table agrees with the objective (independent recount through promise_coverage)
     covered_w = res.zips.loc[res.zips["covered"], "weight"].sum()
     assert covered_w == pytest.approx(res.certificate.objective)
@@ -90,7 +95,7 @@ def test_coverage_design_matches_exhaustive(seed: int) -> None:
 
 def test_pmedian_design_matches_exhaustive() -> None:
     zips, cands = _region(11, n=20, m=7)
-    a = PromiseAssumptions(travel=TRAVEL)
+    a = OperatingModel(travel=TRAVEL)
     spec = DesignSpec(objective="pmedian", max_count=2, weight="population")
     res = design(zips, cands, None, spec, a)
     _, minutes = TRAVEL.matrix(cands, zips)
@@ -104,24 +109,26 @@ def test_pmedian_design_matches_exhaustive() -> None:
 
 def test_design_errors() -> None:
     zips, cands = _region(2)
-    a = PromiseAssumptions(travel=TRAVEL)
+    a = OperatingModel(travel=TRAVEL)
     with pytest.raises(InfeasibleError, match="below the cheapest"):
-        design(zips, cands, None, DesignSpec(budget_usd=10.0), a)
+        design(zips, cands, FC, DesignSpec(budget_usd=10.0), a)
     far = cands.assign(lat=10.0, lon=-60.0)
     with pytest.raises(InfeasibleError, match="reach"):
-        design(zips, far, None, DesignSpec(), a)
+        design(zips, far, FC, DesignSpec(), a)
+    with pytest.raises(InfeasibleError, match="line-haul"):
+        design(zips, cands, None, DesignSpec(), a)  # stations without a fulfillment center
     with pytest.raises(HinterlandError, match="no candidate"):
         design(zips, cands.iloc[:0], None, DesignSpec(), a)
     with pytest.raises(InfeasibleError, match="same_day"):
-        design(zips, cands, None, DesignSpec(target_class="same_day"), a)  # stations hold no stock
+        design(zips, cands, FC, DesignSpec(target_class="same_day"), a)  # stations hold no stock
     with pytest.raises(HinterlandError, match="target class"):
         DesignSpec(target_class="beyond")
 
 
 def test_outputs_written(tmp_path: Path) -> None:
     zips, cands = _region(4)
-    a = PromiseAssumptions(travel=TRAVEL)
-    res = design(zips, cands, None, DesignSpec(max_count=2), a)
+    a = OperatingModel(travel=TRAVEL)
+    res = design(zips, cands, FC, DesignSpec(max_count=2), a)
     files = write_design_outputs(
         tmp_path, res.sites, res.zips, res.marginal, zips, summary=res.summary
     )

@@ -25,6 +25,7 @@ from hinterland.commands._options import (
     number,
     read_facilities,
 )
+from hinterland.commands._scenario import ScenarioOpt, clock_minutes, operating_model
 from hinterland.io import check_output_file
 
 StateOpt = Annotated[
@@ -139,68 +140,43 @@ def register(app: typer.Typer) -> None:
         id_col: IdColOpt = None,
         kind: KindOpt = None,
         state: StateOpt = None,
-        cutoff: Annotated[
-            float,
+        order_time: Annotated[
+            str,
             typer.Option(
-                "--cutoff-min",
-                callback=number(ge=0, lt=1440),
-                help="Order cut-off, min from midnight.",
+                "--order-time",
+                help="Local order time HH:MM at each ZIP area (coverage is the promise "
+                "engine for one order per ZIP area placed then).",
             ),
-        ] = 600.0,
-        dispatch: Annotated[
-            float,
-            typer.Option(
-                "--dispatch-min", callback=number(ge=0, lt=1440), help="Van dispatch time."
-            ),
-        ] = 720.0,
-        lh_depart: Annotated[
-            float,
-            typer.Option(
-                "--linehaul-depart-min",
-                callback=number(ge=0, lt=1440),
-                help="Line-haul departure.",
-            ),
-        ] = 1200.0,
-        lh_arrive: Annotated[
-            float,
-            typer.Option(
-                "--linehaul-arrive-min",
-                callback=number(ge=0, lt=1440),
-                help="Latest line-haul arrival.",
-            ),
-        ] = 360.0,
-        shift: Annotated[
-            float,
-            typer.Option(
-                "--shift-min", callback=number(gt=0, le=1440), help="Van shift length."
-            ),
-        ] = 600.0,
+        ] = "12:00",
+        day_shares_opt: Annotated[
+            bool,
+            typer.Option("--day-shares", help="Add the share of a day's orders (hourly "
+                         "profile) that can get each tier."),
+        ] = False,
         hub_inventory: Annotated[
             bool, typer.Option("--hub-inventory/--no-hub-inventory", help="Hybrid hubs hold stock.")
         ] = True,
+        scenario: ScenarioOpt = None,
         out: OutOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
-        """Best promise class per ZIP area (same_day, next_day, two_day, beyond)."""
-        from hinterland.network.coverage import (
-            PromiseAssumptions,
-            promise_coverage,
-            promise_summary,
-        )
+        """Best tier per ZIP area (60min, same_day, next_day, two_day, beyond)."""
+        from hinterland.network.coverage import day_shares, promise_coverage, promise_summary
+        from hinterland.promise.engine import PromiseEngine
 
         if out is not None:
             check_output_file(out)
+        minute = clock_minutes(order_time, "--order-time")
+        model = operating_model(scenario)
         sites = read_facilities(facilities, lat_col, lon_col, id_col, kind)
+        if not hub_inventory:
+            sites.loc[sites["kind"].astype(str) == "hybrid_hub", "holds_inventory"] = False
         zips = _zips(state)
-        assumptions = PromiseAssumptions(
-            order_cutoff_min=cutoff,
-            van_dispatch_min=dispatch,
-            linehaul_departure_min=lh_depart,
-            linehaul_arrival_min=lh_arrive,
-            shift_length_min=shift,
-            hub_inventory=hub_inventory,
-        )
-        table = promise_coverage(zips, sites, assumptions)
+        engine = PromiseEngine(sites, zips, model) if len(sites) and len(zips) else None
+        table = promise_coverage(zips, sites, model, order_min=minute, engine=engine)
+        if day_shares_opt:
+            shares = day_shares(zips, sites, model, engine=engine)
+            table = table.merge(shares, on="zip", how="left")
         summary = promise_summary(zips, table)
         if out is not None:
             write_table(table, out)
@@ -209,14 +185,13 @@ def register(app: typer.Typer) -> None:
                 {
                     "zip_areas": len(table),
                     "sites": len(sites),
-                    "van_reach_min": assumptions.van_reach_min,
+                    "order_time": order_time,
                     "summary": frame_records(summary),
                 }
             )
             return
         console.print(
-            f"{len(table):,} ZIP areas, {len(sites):,} sites, van reach "
-            f"{assumptions.van_reach_min:.0f} min one way"
+            f"{len(table):,} ZIP areas, {len(sites):,} sites, orders at {order_time} local time"
         )
         print_table(
             summary,

@@ -67,7 +67,9 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--candidate-kind", help="Kind of ZIP-centroid candidates.")
         ] = "delivery_station",
         existing: Annotated[
-            Path | None, typer.Option("--existing", help="Facility file of sites already open.")
+            Path | None,
+            typer.Option("--existing", help="Facility file of sites already open (default: the "
+                         "default network's fulfillment centers, as line-haul sources)."),
         ] = None,
         existing_kind: Annotated[
             str | None, typer.Option("--existing-kind", help="Kind for every existing row.")
@@ -131,7 +133,7 @@ def register(app: typer.Typer) -> None:
         """Choose new sites under a budget and count: max coverage or p-median."""
         from hinterland.core.errors import HinterlandError
         from hinterland.data import data_path, zip_areas
-        from hinterland.network.coverage import PromiseAssumptions, filter_states
+        from hinterland.network.coverage import filter_states
         from hinterland.network.design import (
             DesignSpec,
             SiteCosts,
@@ -156,11 +158,13 @@ def register(app: typer.Typer) -> None:
             mip_gap=gap,
             threads=threads,
         )
-        ex = (
-            load_facilities(existing, kind=existing_kind)
-            if existing is not None
-            else pd.DataFrame(columns=["id", "kind", "lat", "lon", "holds_inventory"])
-        )
+        if existing is not None:
+            ex = load_facilities(existing, kind=existing_kind)
+        else:  # line-haul still needs its sources: the default network's fulfillment centers
+            from hinterland.network.default_network import default_facilities
+
+            ex = default_facilities()
+            ex = ex[ex["kind"] == "fulfillment_center"].reset_index(drop=True)
         parts: list[pd.DataFrame] = []
         if candidates is not None:
             parts.append(read_facilities(candidates, lat_col, lon_col, id_col, kind or None))
@@ -179,9 +183,12 @@ def register(app: typer.Typer) -> None:
             raise HinterlandError(
                 f"no candidate sites (no ZIP area with >= {min_population:,} people in the region)"
             )
-        assumptions = PromiseAssumptions(hub_inventory=hub_inventory)
+        if not hub_inventory:  # hybrid hubs act as plain stations
+            for table in (cand, ex):
+                if len(table):
+                    table.loc[table["kind"].astype(str) == "hybrid_hub", "holds_inventory"] = False
         with console_err.status(f"Designing: {len(cand):,} candidates, {len(zips):,} ZIP areas..."):
-            res = design(zips, cand, ex, spec, assumptions, SiteCosts(years=years))
+            res = design(zips, cand, ex, spec, None, SiteCosts(years=years))
         files: dict[str, str] = {}
         if out_dir is not None:
             try:

@@ -4,13 +4,16 @@ Two questions planners ask every day:
 
 * :func:`reach`: which ZIP areas (and how many people) lie within X miles/km
   (straight line) or Y drive minutes of any site in a facility table?
-* :func:`promise_coverage`: given operating assumptions
-  (:class:`PromiseAssumptions`), what is the best delivery promise each ZIP area
-  can get from the network (``same_day``, ``next_day``, ``two_day``, ``beyond``),
-  from which facility and how far?
+* :func:`promise_coverage`: what is the fastest tier each ZIP area can be promised
+  by the network for an order placed at a given local time, by which mode and from
+  which facility? This *is* the promise engine
+  (:class:`~hinterland.promise.engine.PromiseEngine`) evaluated for one order per
+  ZIP area, on the one operating model; :func:`day_shares` weights the day's order
+  times by the demand model's hourly profile; :func:`pair_tiers` gives the tier of
+  any (ZIP area, site) pair by the same mode rules, which design optimises.
 
-Both are vectorised with k-d trees (:meth:`hinterland.geo.TravelModel.nearest`), so
-all 33,639 ZIP areas against tens of thousands of sites take seconds.
+All are vectorised (k-d trees, numpy), so all 33,639 ZIP areas against tens of
+thousands of sites take seconds.
 
 Tables
 ------
@@ -29,31 +32,38 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from hinterland.core.errors import HinterlandError
+from hinterland.core.vocabulary import COVERAGE_CLASSES, TIERS, kinds_with
 from hinterland.data.region import select_zip_areas
 from hinterland.data.rurality import RURALITY_CLASSES
+from hinterland.demand.orders import HOURLY_PROFILE
 from hinterland.geo import TravelModel
 from hinterland.network.verify import check_reach
+from hinterland.operations import OperatingModel
+from hinterland.promise.engine import MODES, PromiseEngine, best_tier_codes
 
 __all__ = [
+    "DEFAULT_ORDER_MIN",
     "PROMISE_CLASSES",
-    "PromiseAssumptions",
     "ReachResult",
+    "day_shares",
     "filter_states",
+    "pair_tiers",
     "promise_coverage",
     "promise_summary",
     "reach",
-    "site_promise_days",
 ]
 
-#: Promise classes, best first. ``beyond`` means slower than two days or unserved.
-PROMISE_CLASSES: tuple[str, ...] = ("same_day", "next_day", "two_day", "beyond")
+#: Coverage classes, best first (the one tier vocabulary, then ``beyond``: slower than
+#: two days or unserved).
+PROMISE_CLASSES: tuple[str, ...] = COVERAGE_CLASSES
 
 KM_PER_MILE = 1.609344
 
 #: Kinds that run last-mile vans from their own dock.
-VAN_KINDS = frozenset({"delivery_station", "hybrid_hub", "retail_store"})
+VAN_KINDS = kinds_with("runs_vans")
 
 
 def filter_states(zips: pd.DataFrame, states: list[str] | None) -> pd.DataFrame:
@@ -218,190 +228,145 @@ def reach(
 
 # --------------------------------------------------------------------------- promise
 
+#: Order time at which coverage and design evaluate a ZIP area by default: noon, local
+#: time of the ZIP area (before the hub's second-wave cut-off and the FC's line-haul
+#: cut-off, so it shows what a midday order gets; :func:`day_shares` covers the day).
+DEFAULT_ORDER_MIN = 12 * 60.0
 
-@dataclass(frozen=True)
-class PromiseAssumptions:
-    """Operating assumptions that turn geography into a delivery promise.
-
-    Times are minutes from midnight of the order day (day 0); later days add 1,440.
-
-    Attributes
-    ----------
-    order_cutoff_min
-        Orders placed by this time are promised by the rules below (default 10:00).
-    pick_pack_min
-        Minutes from cut-off until an order is ready on a dock with local stock.
-    linehaul_departure_min
-        Line-haul trucks leave the fulfillment centers at this time (default 20:00).
-    linehaul_arrival_min
-        Latest arrival at a station, minutes from midnight of the arrival day, for
-        that day's vans (default 06:00).
-    van_dispatch_min
-        Vans leave stations at this time every day (default 10:00 is too early for
-        same-day; same-day needs ``order_cutoff_min + pick_pack_min`` by this time).
-    shift_length_min
-        Van shift; a ZIP area is in van reach when ``2 x drive + stop_allowance_min``
-        fits in it.
-    stop_allowance_min
-        Shift minutes spent delivering (not driving to and from the area).
-    hub_inventory
-        Whether hybrid hubs hold stock (off: they act as plain stations).
-    postal_extra_days
-        Extra days when a partner post office hands the parcel to the postal carrier.
-    default_linehaul_days
-        Line-haul days assumed for stations when the table has no fulfillment center.
-    travel
-        Travel model for drive times (line-haul uses it too).
-    """
-
-    order_cutoff_min: float = 600.0
-    pick_pack_min: float = 90.0
-    linehaul_departure_min: float = 1200.0
-    linehaul_arrival_min: float = 360.0
-    van_dispatch_min: float = 720.0
-    shift_length_min: float = 600.0
-    stop_allowance_min: float = 240.0
-    hub_inventory: bool = True
-    postal_extra_days: int = 1
-    default_linehaul_days: int = 1
-    travel: TravelModel = field(default_factory=TravelModel)
-
-    def __post_init__(self) -> None:
-        if self.shift_length_min <= 0:
-            raise HinterlandError("shift_length_min must be positive")
-        if self.stop_allowance_min < 0 or self.pick_pack_min < 0:
-            raise HinterlandError("stop_allowance_min and pick_pack_min must be >= 0")
-
-    @property
-    def van_reach_min(self) -> float:
-        """Longest one-way drive a van can make within its shift."""
-        return max(self.shift_length_min - self.stop_allowance_min, 0.0) / 2.0
-
-    @property
-    def same_day_possible(self) -> bool:
-        """Whether orders at cut-off are picked before the vans leave."""
-        return self.order_cutoff_min + self.pick_pack_min <= self.van_dispatch_min
-
-
-def site_promise_days(facilities: pd.DataFrame, assumptions: PromiseAssumptions) -> pd.DataFrame:
-    """Promise each site can give to ZIP areas in its van reach, as days (0 = same day).
-
-    Rules (per site): a site holding stock (fulfillment center, retail store, or a
-    hybrid hub when ``hub_inventory``) that runs vans gives same day when
-    :attr:`PromiseAssumptions.same_day_possible`. Other van-running sites get
-    line-haul from the nearest fulfillment center: trucks leave at
-    ``linehaul_departure_min`` on day 0 and must arrive by ``linehaul_arrival_min``
-    (and before ``van_dispatch_min``) of day ``k``; the site then delivers on day ``k``.
-    A partner post office does the same and adds ``postal_extra_days``. Other kinds
-    (fulfillment centers, sort centers, drone sites) do not deliver to doors here.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``id``, ``kind``, ``days`` (int, ``-1`` when the site does not deliver),
-        ``linehaul_min`` (drive from the nearest fulfillment center, ``nan`` if none).
-    """
-    a = assumptions
-    kinds = facilities["kind"].astype(str).to_numpy()
-    stock = facilities["holds_inventory"].astype(bool).to_numpy()
-    if not a.hub_inventory:
-        stock = stock & (kinds != "hybrid_hub")
-    fcs = facilities[kinds == "fulfillment_center"]
-    n = len(facilities)
-    lh = np.full(n, np.nan)
-    if len(fcs):
-        near = a.travel.nearest(facilities, fcs, k=1)
-        lh = near["drive_min"].to_numpy()
-        lh_days = np.zeros(n, dtype=np.int64)
-        arrive_by = min(a.linehaul_arrival_min, a.van_dispatch_min)
-        finish = a.linehaul_departure_min + lh
-        lh_days = np.maximum(np.ceil((finish - arrive_by) / 1440.0), 1).astype(np.int64)
-    else:
-        lh_days = np.full(n, a.default_linehaul_days, dtype=np.int64)
-    days = np.full(n, -1, dtype=np.int64)
-    vans = np.isin(kinds, list(VAN_KINDS))
-    days[vans] = lh_days[vans]
-    if a.same_day_possible:
-        days[vans & stock] = 0
-    post = kinds == "partner_post_office"
-    days[post] = lh_days[post] + a.postal_extra_days
-    return pd.DataFrame(
-        {
-            "id": facilities["id"].astype(str).to_numpy(),
-            "kind": kinds,
-            "days": days,
-            "linehaul_min": lh,
-        }
-    )
+#: Parcel weight of the reference order coverage evaluates (light, fits every mode).
+REFERENCE_WEIGHT_KG = 1.0
 
 
 def promise_coverage(
-    zips: pd.DataFrame, facilities: pd.DataFrame, assumptions: PromiseAssumptions | None = None
+    zips: pd.DataFrame,
+    facilities: pd.DataFrame,
+    model: OperatingModel | None = None,
+    *,
+    order_min: float = DEFAULT_ORDER_MIN,
+    partner_service: pd.DataFrame | None = None,
+    engine: PromiseEngine | None = None,
 ) -> pd.DataFrame:
-    """Best promise class per ZIP area, its serving facility and drive minutes.
+    """Best tier per ZIP area: the promise engine evaluated for one order per ZIP area.
 
-    For each promise class (best first) the nearest site able to give it is found
-    with one k-d tree query; a ZIP area gets the best class whose nearest able site is
-    within van reach (:attr:`PromiseAssumptions.van_reach_min`). Ties go to the
-    faster class; ``beyond`` rows name the nearest delivering site, if any.
+    Coverage is not a second model: it builds a
+    :class:`~hinterland.promise.engine.PromiseEngine` over ``facilities`` and promises
+    one light (1 kg), in-stock order per ZIP area placed at ``order_min`` (the ZIP
+    area's local time), in good weather, and reports the fastest tier it can get.
 
     Parameters
     ----------
     zips
-        ZIP table with ``zip``, ``lat``, ``lon`` and optional ``rurality``.
+        ZIP table with ``zip``, ``lat``, ``lon``, ``rurality`` (optional ``time_zone``).
     facilities
         Facility table (``id``, ``kind``, ``lat``, ``lon``, ``holds_inventory``).
-    assumptions
-        Operating assumptions (defaults documented on :class:`PromiseAssumptions`).
+    model
+        The operating model (default :class:`~hinterland.operations.OperatingModel`).
+    order_min
+        Order minute, local time of each ZIP area (default 12:00).
+    partner_service
+        The partner's service table (default: its distance rule).
+    engine
+        An engine already built over these ZIP areas and facilities (saves the build).
 
     Returns
     -------
     pandas.DataFrame
-        One row per ZIP area, input order: ``zip`` (str), ``promise_class`` (one of
-        :data:`PROMISE_CLASSES`), ``facility_id`` (str, ``""`` when no site delivers),
-        ``drive_min`` (float, ``nan`` when no site delivers).
+        One row per ZIP area, input order: ``zip``, ``lat``, ``lon``, ``best_tier`` (one
+        of :data:`PROMISE_CLASSES`), ``promise_class`` (the same, for older callers),
+        ``mode`` (the fastest option's mode, ``""`` when none), ``facility_id`` (where
+        the parcel leaves from, ``""`` when none), ``promised_min`` (NaN when none).
     """
-    a = assumptions or PromiseAssumptions()
     n = len(zips)
-    cls = np.full(n, len(PROMISE_CLASSES) - 1, dtype=np.int64)
-    fac = np.full(n, "", dtype=object)
-    drive = np.full(n, np.nan)
-    if len(facilities) and n:
-        sites = site_promise_days(facilities, a)
-        days = sites["days"].to_numpy()
-        ids = sites["id"].to_numpy()
-        reach_min = a.van_reach_min
-        for level in (0, 1, 2):
-            able = (days >= 0) & (days <= level)
-            if not able.any():
-                continue
-            todo = cls > level
-            if not todo.any():
-                break
-            sub = facilities[able]
-            near = a.travel.nearest(zips[todo], sub, k=1)
-            dm = near["drive_min"].to_numpy()
-            ok = dm <= reach_min
-            rows = np.nonzero(todo)[0]
-            hit = rows[ok]
-            cls[hit] = level
-            fac[hit] = ids[able][near["centre"].to_numpy()[ok]]
-            drive[hit] = dm[ok]
-        # beyond: name the nearest delivering site
-        rest = np.nonzero(cls == len(PROMISE_CLASSES) - 1)[0]
-        delivering = days >= 0
-        if rest.size and delivering.any():
-            near = a.travel.nearest(zips.iloc[rest], facilities[delivering], k=1)
-            fac[rest] = ids[delivering][near["centre"].to_numpy()]
-            drive[rest] = near["drive_min"].to_numpy()
+    if engine is None:
+        if len(facilities) == 0 or n == 0:
+            return _empty_coverage(zips)
+        engine = PromiseEngine(facilities, zips, model, partner_service)
+    res = engine.promise_arrays(np.arange(n), np.full(n, float(order_min)),
+                                np.full(n, REFERENCE_WEIGHT_KG), np.full(n, 3, np.int8))
+    best = res.best_tier()
+    prom = np.where(np.isfinite(res.promised_min), res.promised_min, np.inf)
+    first = np.argmin(prom, axis=1)
+    has = np.isfinite(prom.min(axis=1))
+    src = res.source[np.arange(n), first]
+    ids = np.append(engine.facility_ids.astype(str), "")
+    cls = np.asarray(PROMISE_CLASSES, dtype=object)[best]
     return pd.DataFrame(
         {
             "zip": zips["zip"].astype(str).to_numpy(),
-            "promise_class": np.asarray(PROMISE_CLASSES, dtype=object)[cls],
-            "facility_id": fac.astype(str),
-            "drive_min": drive,
+            "lat": zips["lat"].to_numpy(float),
+            "lon": zips["lon"].to_numpy(float),
+            "best_tier": cls,
+            "promise_class": cls,
+            "mode": np.where(has, np.asarray(MODES, dtype=object)[first], ""),
+            "facility_id": ids[np.where(has & (src >= 0), src, len(ids) - 1)],
+            "promised_min": np.where(has, prom.min(axis=1), np.nan),
         }
     )
+
+
+def _empty_coverage(zips: pd.DataFrame) -> pd.DataFrame:
+    n = len(zips)
+    return pd.DataFrame({
+        "zip": zips["zip"].astype(str).to_numpy(), "lat": zips["lat"].to_numpy(float),
+        "lon": zips["lon"].to_numpy(float), "best_tier": np.full(n, "beyond", dtype=object),
+        "promise_class": np.full(n, "beyond", dtype=object), "mode": np.full(n, "", object),
+        "facility_id": np.full(n, "", object), "promised_min": np.full(n, np.nan)})
+
+
+def day_shares(
+    zips: pd.DataFrame,
+    facilities: pd.DataFrame,
+    model: OperatingModel | None = None,
+    *,
+    profile: tuple[float, ...] = HOURLY_PROFILE,
+    engine: PromiseEngine | None = None,
+) -> pd.DataFrame:
+    """Order-weighted share of a day's orders per ZIP area that can get each tier.
+
+    Orders are placed at each hour's midpoint (ZIP-local time), weighted by the hourly
+    order profile of the demand model (:data:`hinterland.demand.orders.HOURLY_PROFILE`),
+    and promised by the engine as in :func:`promise_coverage`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zip``, then ``share_<tier>`` for each tier of :data:`TIERS`: the share of the
+        day's orders whose best tier is that tier or faster (so ``share_two_day`` is the
+        share served at all within two days).
+    """
+    n = len(zips)
+    w = np.asarray(profile, dtype=float)
+    if len(w) != 24 or (w < 0).any() or w.sum() <= 0:
+        raise HinterlandError("the hourly order profile needs 24 weights >= 0, not all zero")
+    w = w / w.sum()
+    out = {"zip": zips["zip"].astype(str).to_numpy()}
+    shares = np.zeros((len(TIERS), n))
+    if n and len(facilities):
+        engine = engine or PromiseEngine(facilities, zips, model)
+        rows = np.arange(n)
+        for hour in range(24):
+            if w[hour] == 0:
+                continue
+            res = engine.promise_arrays(rows, np.full(n, hour * 60.0 + 30.0),
+                                        np.full(n, REFERENCE_WEIGHT_KG), np.full(n, 3, np.int8))
+            best = res.best_tier()
+            for code in range(len(TIERS)):
+                shares[code] += w[hour] * (best <= code)
+    for code, tier in enumerate(TIERS):
+        out[f"share_{tier}"] = shares[code]
+    return pd.DataFrame(out)
+
+
+def pair_tiers(
+    engine: PromiseEngine,
+    dest_rows: NDArray[np.int64],
+    fac_rows: NDArray[np.int64],
+    order_min: float = DEFAULT_ORDER_MIN,
+) -> NDArray[np.int8]:
+    """Best tier (code into :data:`PROMISE_CLASSES`) each facility alone gives each ZIP
+    area (:meth:`~hinterland.promise.engine.PromiseEngine.pair_promise`)."""
+    p = engine.pair_promise(dest_rows, fac_rows, order_min)
+    return best_tier_codes(np.full(len(p), float(order_min)), p)
 
 
 def promise_summary(zips: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:

@@ -6,9 +6,13 @@ for one of two objectives:
 * ``"coverage"`` (maximal coverage): maximise the (rurality-weighted) population or
   parcels of ZIP areas that reach a target promise class (``same_day``,
   ``next_day`` or ``two_day``) thanks to the new sites, on top of what existing
-  sites already give. A candidate covers a ZIP area when the promise it would give
-  (:func:`hinterland.network.coverage.site_promise_days`) is at least the target and
-  the area is within van reach. Solved by :func:`hinterland.network.maxcover.solve_max_coverage`
+  sites already give. A candidate covers a ZIP area when the promise engine's mode
+  rules give an order placed there at ``DesignSpec.order_min`` (local time) the target
+  tier or better from that candidate
+  (:func:`hinterland.network.coverage.pair_tiers`); existing coverage and the
+  before/after classes are the promise engine evaluated per ZIP area
+  (:func:`~hinterland.network.coverage.promise_coverage`), so design optimises exactly
+  what the engine will promise. Solved by :func:`hinterland.network.maxcover.solve_max_coverage`
   (reductions, greedy + swap, LP/Lagrangian bound, HiGHS MILP). With a capacity per
   site (``DesignSpec.capacity_per_day``) the model is the capacitated version, solved
   by :func:`hinterland.network.capacitated.solve_capacitated_coverage`: each new site
@@ -26,6 +30,7 @@ an existing station this candidate upgrades to a hybrid hub).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,16 +41,21 @@ import scipy.sparse as sp
 
 from hinterland.core.certificate import Certificate
 from hinterland.core.errors import HinterlandError, InfeasibleError
+from hinterland.core.vocabulary import kinds_with
 from hinterland.data.rurality import RURALITY_CLASSES
+from hinterland.data.rurality import RURALITY_CLASSES as _CLASSES
+from hinterland.demand.rates import DemandRates
 from hinterland.network.capacitated import CapacitatedResult, solve_capacitated_coverage
 from hinterland.network.coverage import (
+    DEFAULT_ORDER_MIN,
     PROMISE_CLASSES,
-    PromiseAssumptions,
+    pair_tiers,
     promise_coverage,
-    site_promise_days,
 )
 from hinterland.network.maxcover import solve_max_coverage
 from hinterland.network.pmedian import solve_pmedian
+from hinterland.operations import OperatingModel
+from hinterland.promise.engine import PromiseEngine
 
 __all__ = [
     "DEFAULT_RURALITY_WEIGHTS",
@@ -117,12 +127,18 @@ class DesignSpec:
         Promise class to cover (coverage objective).
     weight
         ``"population"``, ``"rural_population"`` (population x rurality weight) or
-        ``"parcels"`` (``parcels_per_day`` column if present, else population x
-        ``parcels_per_person_per_day``, times the rurality weight).
+        ``"parcels"`` (``parcels_per_day`` column if present, else the demand model's
+        average-day parcels of the area, :meth:`DemandRates.per_capita_per_day`, times
+        the rurality weight).
     max_count
         Most new sites (exactly this many for p-median).
     budget_usd
         Total cost allowed (``None``: no budget).
+    demand
+        The demand model's rates: parcels per person per day by rurality, the same
+        rates the order generator uses (one home).
+    order_min
+        Local order time at which a ZIP area must get the target tier (default 12:00).
     capacity_per_day
         Parcels per day one new site can serve (``None``: unlimited). A constraint of
         the coverage model (capacitated maximal coverage): the parcels of ZIP areas
@@ -142,7 +158,8 @@ class DesignSpec:
     rurality_weights: dict[str, float] = field(
         default_factory=lambda: dict(DEFAULT_RURALITY_WEIGHTS)
     )
-    parcels_per_person_per_day: float = 0.03
+    demand: DemandRates = field(default_factory=DemandRates)
+    order_min: float = DEFAULT_ORDER_MIN
     time_limit: float = 60.0
     mip_gap: float = 1e-4
     threads: int = 1
@@ -152,11 +169,13 @@ class DesignSpec:
             raise HinterlandError(
                 f"objective must be 'coverage' or 'pmedian', not {self.objective!r}"
             )
-        if self.target_class not in PROMISE_CLASSES[:3]:
+        if self.target_class not in PROMISE_CLASSES[:-1]:
             raise HinterlandError(
-                f"target class must be one of {', '.join(PROMISE_CLASSES[:3])}, "
+                f"target class must be one of {', '.join(PROMISE_CLASSES[:-1])}, "
                 f"not {self.target_class!r}"
             )
+        if not (0 <= self.order_min < 1440):
+            raise HinterlandError(f"order_min must be within 0..1439, got {self.order_min!r}")
         if self.weight not in ("population", "rural_population", "parcels"):
             raise HinterlandError("weight must be population, rural_population or parcels")
         if self.max_count < 0:
@@ -187,7 +206,8 @@ class DesignResult:
         always ``False`` with a capacity since it is then a model constraint).
     zips
         Per ZIP area: ``zip``, ``state``, ``rurality``, ``population``, ``weight``,
-        ``class_before``, ``class_after``, ``facility_id``, ``drive_min``, ``covered``
+        ``class_before``, ``class_after``, ``facility_id``, ``mode``, ``promised_min``,
+        ``lat``, ``lon``, ``covered``
         (target class reached), ``covered_share`` (share counted as covered: 1.0 /
         0.0 without capacity; with capacity the served share, 1.0 for areas existing
         sites cover).
@@ -251,15 +271,16 @@ def _weights(zips: pd.DataFrame, spec: DesignSpec) -> np.ndarray:
     rw = zips["rurality"].astype(str).map(spec.rurality_weights).fillna(1.0).to_numpy(float)
     if spec.weight == "rural_population":
         return pop * rw
-    if "parcels_per_day" in zips.columns:
-        return zips["parcels_per_day"].to_numpy(float) * rw
-    return pop * spec.parcels_per_person_per_day * rw
+    return _parcels(zips, spec) * rw
 
 
 def _parcels(zips: pd.DataFrame, spec: DesignSpec) -> np.ndarray:
+    """Average-day parcels per ZIP area: the column if given, else the demand model's."""
     if "parcels_per_day" in zips.columns:
         return zips["parcels_per_day"].to_numpy(float)
-    return zips["population"].to_numpy(float) * spec.parcels_per_person_per_day
+    rate = {c: spec.demand.per_capita_per_day(c) for c in _CLASSES}
+    per = zips["rurality"].astype(str).map(rate).fillna(spec.demand.base_per_capita_per_day)
+    return zips["population"].to_numpy(float) * per.to_numpy(float)
 
 
 def _candidate_costs(cands: pd.DataFrame, costs: SiteCosts) -> np.ndarray:
@@ -284,7 +305,7 @@ def design(
     candidates: pd.DataFrame,
     existing: pd.DataFrame | None = None,
     spec: DesignSpec | None = None,
-    assumptions: PromiseAssumptions | None = None,
+    model: OperatingModel | None = None,
     costs: SiteCosts | None = None,
 ) -> DesignResult:
     """Choose new sites (see module docstring).
@@ -298,8 +319,8 @@ def design(
         Candidate sites (schema in the module docstring).
     existing
         Facility table of sites already open (fulfillment centers feed line-haul).
-    spec, assumptions, costs
-        Objective and limits; operating assumptions; cost per kind.
+    spec, model, costs
+        Objective and limits; the operating model; cost per kind.
 
     Raises
     ------
@@ -309,7 +330,7 @@ def design(
         Empty candidate table or study region.
     """
     spec = spec or DesignSpec()
-    a = assumptions or PromiseAssumptions()
+    a = model or OperatingModel()
     costs = costs or SiteCosts()
     if len(zips) == 0:
         raise HinterlandError("the study region has no ZIP areas")
@@ -332,7 +353,7 @@ def design(
         )
     weight = _weights(zips, spec)
     parcels = _parcels(zips, spec)
-    base = promise_coverage(zips, existing, a)
+    base = promise_coverage(zips, existing, a, order_min=spec.order_min)
     level = {c: i for i, c in enumerate(PROMISE_CLASSES)}
     before = base["promise_class"].map(level).to_numpy()
     served: CapacitatedResult | None = None
@@ -353,7 +374,7 @@ def design(
             chosen_tab[["id", "kind", "lat", "lon", "holds_inventory"]],
         ]
     )
-    after = promise_coverage(zips, after_fac, a)
+    after = promise_coverage(zips, after_fac, a, order_min=spec.order_min)
     target = level[spec.target_class]
     after_lvl = after["promise_class"].map(level).to_numpy()
     table = zips[["zip", "state", "rurality", "population"]].copy()
@@ -362,11 +383,20 @@ def design(
     table["class_before"] = base["promise_class"].to_numpy()
     table["class_after"] = after["promise_class"].to_numpy()
     table["facility_id"] = after["facility_id"].to_numpy()
-    table["drive_min"] = after["drive_min"].to_numpy()
+    table["mode"] = after["mode"].to_numpy()
+    table["promised_min"] = after["promised_min"].to_numpy()
+    table["lat"] = zips["lat"].to_numpy(float)
+    table["lon"] = zips["lon"].to_numpy(float)
     table["covered"] = after_lvl <= target
     table["covered_share"] = (
         served.covered if served is not None else table["covered"].to_numpy(float)
     )
+    if spec.objective == "coverage" and served is None:
+        # The promise engine over the new network must promise what the design counted.
+        engine_value = float(weight[after_lvl <= target].sum())
+        agree = bool(np.isclose(engine_value, cert.objective, rtol=1e-9, atol=1e-6))
+        checks = {**cert.checks, "engine_recount": engine_value, "engine_agrees": agree}
+        cert = dataclasses.replace(cert, verified=bool(cert.verified and agree), checks=checks)
     # per chosen site: areas it serves (best site, or the model's assignment), parcels
     if served is None:
         agg = _best_site_loads(table, chosen_tab, parcels)
@@ -452,27 +482,39 @@ def _coverage_pairs(
     cands: pd.DataFrame,
     existing: pd.DataFrame,
     spec: DesignSpec,
-    a: PromiseAssumptions,
+    a: OperatingModel,
     before: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Coverage pairs (ZIP row, candidate column) for the target class, and rows covered now."""
+    """Coverage pairs (ZIP row, candidate column) for the target class, and rows covered now.
+
+    A pair covers when the candidate alone gives the ZIP area the target tier or better
+    for an order at ``spec.order_min`` by the promise engine's mode rules
+    (:func:`~hinterland.network.coverage.pair_tiers`; line-haul from the existing
+    fulfillment centers). Pairs are searched within the longest reach any mode has
+    (the van rule's longest stem, the partner's service radius, the drone radius).
+    """
     target = PROMISE_CLASSES.index(spec.target_class)
+    cols = ["id", "kind", "lat", "lon", "holds_inventory"]
     fcs = existing[existing["kind"].astype(str) == "fulfillment_center"]
-    both = _concat([cands[["id", "kind", "lat", "lon", "holds_inventory"]], fcs])
-    days = site_promise_days(both, a)["days"].to_numpy()[: len(cands)]
-    able = np.nonzero((days >= 0) & (days <= target))[0]
-    if able.size == 0:
+    both = _concat([cands[cols], fcs[cols]])
+    engine = PromiseEngine(both, zips, a)
+    van = a.van
+    reach_min = max(van.max_stem_min(w, c) for w in van.waves_min for c in _CLASSES)
+    reach_km = max(a.partner.service_radius_km, a.drone.radius_km * 2.0)
+    near = a.travel.within(zips, cands, radius_min=reach_min)
+    far = a.travel.within(zips, cands, radius_km=reach_km)
+    pts = np.concatenate([near["point"].to_numpy(), far["point"].to_numpy()])
+    cen = np.concatenate([near["centre"].to_numpy(), far["centre"].to_numpy()])
+    key = np.unique(pts.astype(np.int64) * len(cands) + cen)
+    pts, cen = key // len(cands), key % len(cands)
+    tiers = pair_tiers(engine, pts, cen, spec.order_min)
+    ok = tiers <= target
+    if not ok.any():
         raise InfeasibleError(
-            f"no candidate can give {spec.target_class} (check kinds, hub inventory, line-haul)"
+            f"no candidate can give any ZIP area {spec.target_class} (check kinds, stock, "
+            "line-haul from fulfillment centers, and reach)"
         )
-    pairs = a.travel.within(zips, cands.iloc[able], radius_min=a.van_reach_min)
-    if len(pairs) == 0:
-        raise InfeasibleError(
-            f"no candidate site is within van reach of any ZIP area for {spec.target_class}"
-        )
-    rows = pairs["point"].to_numpy()
-    cols = able[pairs["centre"].to_numpy()]
-    return rows, cols, np.nonzero(before <= target)[0]
+    return pts[ok], cen[ok], np.nonzero(before <= target)[0]
 
 
 def _coverage_capacitated(
@@ -517,7 +559,7 @@ def _design_coverage(
     cands: pd.DataFrame,
     existing: pd.DataFrame,
     spec: DesignSpec,
-    a: PromiseAssumptions,
+    a: OperatingModel,
     cost: np.ndarray,
     weight: np.ndarray,
     before: np.ndarray,
@@ -566,7 +608,7 @@ def _design_pmedian(
     cands: pd.DataFrame,
     existing: pd.DataFrame,
     spec: DesignSpec,
-    a: PromiseAssumptions,
+    a: OperatingModel,
     cost: np.ndarray,
     weight: np.ndarray,
 ) -> tuple[np.ndarray, pd.DataFrame, Certificate, dict[str, Any]]:
@@ -589,9 +631,7 @@ def _design_pmedian(
         )
     _, minutes = a.travel.matrix(cands, zips)  # candidates x zips, zip rurality sets speed
     dmat = minutes.T.copy()
-    delivering = existing[
-        existing["kind"].astype(str).isin(["delivery_station", "hybrid_hub", "retail_store"])
-    ]
+    delivering = existing[existing["kind"].astype(str).isin(sorted(kinds_with("runs_vans")))]
     if len(delivering):
         near = a.travel.nearest(zips, delivering, k=1)["drive_min"].to_numpy()
         np.minimum(dmat, near[:, None], out=dmat)

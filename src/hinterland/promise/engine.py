@@ -71,7 +71,7 @@ from hinterland.core.vocabulary import (
     tier_deadline_min,
 )
 from hinterland.data.rurality import RURALITY_CLASSES
-from hinterland.geo import unit_vectors
+from hinterland.geo import haversine_km, unit_vectors
 from hinterland.geo.distance import chord_to_km
 from hinterland.operations.model import DEFAULT_SHIPPING_FEE_USD, OperatingModel
 from hinterland.operations.postal import check_service_table, service_areas
@@ -752,6 +752,75 @@ class PromiseEngine:
                                + to_cents(m.hub.handling_usd), np.int64)
         d.drone_co2 = np.where(ok, drone.parcel_co2_kg(gc), np.nan)
         return d
+
+    def _row_feed(self) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
+        """Line-haul feeder of every facility row (nearest FC, road km, truck minutes)."""
+        if not hasattr(self, "_feed_all"):
+            self._feed_all = self._feeder(np.arange(len(self.sites.facilities)))
+        return self._feed_all
+
+    def pair_promise(self, dest_rows: NDArray[np.int64], fac_rows: NDArray[np.int64],
+                     order_min: float | NDArray[np.float64]) -> NDArray[np.float64]:
+        """Earliest promise facility ``fac_rows[i]`` alone gives ZIP area ``dest_rows[i]``.
+
+        The same mode rules as :meth:`destinations` (:mod:`hinterland.promise.modes`),
+        for any (ZIP area, facility) pairs, as if the facility were the only site of its
+        kind: same-day from its stock and vans, line-haul freight on its vans, the
+        partner's express from an office (the distance rule of
+        :func:`~hinterland.operations.postal.service_areas`), a drone sortie. Light,
+        stocked parcels in good weather; no capacity. NaN when the facility serves the
+        area by no mode. Coverage and design read this; whole minutes.
+        """
+        m = self.model
+        r = np.asarray(dest_rows, dtype=np.int64)
+        f = np.asarray(fac_rows, dtype=np.int64)
+        t = np.broadcast_to(np.asarray(order_min, dtype=float), r.shape)
+        fac = self.sites.facilities
+        kind = fac["kind"].astype(str).to_numpy()[f]
+        inv = fac["holds_inventory"].astype(bool).to_numpy()[f]
+        lat, lon = self.zips["lat"].to_numpy()[r], self.zips["lon"].to_numpy()[r]
+        rur = self.zips["rurality"].to_numpy()[r]
+        offset = self.zip_offset[r]
+        gc = haversine_km(lat, lon, fac["lat"].to_numpy()[f], fac["lon"].to_numpy()[f])
+        km = self.travel.road_km(gc, rur)
+        stem = self.travel.drive_min(km, rur)
+        shift = self._shift(offset, f)
+        best = np.full(len(r), np.inf)
+
+        def keep(p: NDArray[np.float64], ok: NDArray[np.bool_]) -> None:
+            np.minimum(best, np.where(ok & np.isfinite(p), p, np.inf), out=best)
+
+        vans = np.isin(kind, sorted(kinds_with("runs_vans")))
+        hub = vans & np.isin(kind, sorted(kinds_with("may_hold_stock"))) & inv
+        if hub.any():
+            prom, cut = md.hub_van_slots(m, stem, rur, shift)
+            keep(md.at_order(prom, cut, t)[0], hub)
+        feed_src, _, f_min = self._row_feed()
+        f_src = np.asarray(feed_src[f], dtype=np.int64)
+        f_min = f_min[f]
+        if vans.any():
+            prom, cut = md.fc_van_slots(m, stem, rur, shift, f_min, self._shift(offset, f_src))
+            keep(md.at_order(prom, cut, t)[0], vans & (f_src >= 0))
+        office = np.isin(kind, sorted(kinds_with("partner_handoff")))
+        if office.any():
+            pt = m.partner
+            transit = np.where(km <= pt.local_radius_km, 0.0,
+                               np.where(km <= pt.service_radius_km, 1.0, np.nan))
+            prom, cut, _ = md.postal_express_slots(m, transit, shift, f_min,
+                                                   self._shift(offset, f_src))
+            keep(md.at_order(prom, cut, t)[0], office & (f_src >= 0))
+        drones = np.isin(kind, sorted(kinds_with("launches_drones")))
+        if drones.any():
+            pos = np.searchsorted(self.sites.drones, f)
+            pos = np.minimum(pos, max(len(self.sites.drones) - 1, 0))
+            known = drones & (len(self.sites.drones) > 0)
+            if len(self.sites.drones):
+                known &= self.sites.drones[pos] == f
+                o = self._drone_hours[0][pos] + shift
+                c = self._drone_hours[1][pos] + shift
+                pd_, fits = md.drone_promise(m, t, m.drone.flight_min(gc), o, c)
+                keep(pd_, known & fits & (gc <= m.drone.radius_km))
+        return np.where(np.isfinite(best), np.ceil(best - 1e-6), np.nan)
 
     # -- lookups -----------------------------------------------------------------------------
 

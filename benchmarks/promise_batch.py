@@ -10,14 +10,18 @@ same run:
   and ``order_min`` (parsing and checks included);
 * ``table_iso_time``: the same with ISO 8601 ``order_time`` strings;
 * ``per_order_loop``: the peer, one engine call per order (what a non-vectorised
-  service would do), on a smaller sample.
+  service would do), on a smaller sample;
+* ``day_capacity``: a national day (``--day-orders``, default 2.7 M) promised as one
+  batch with every site's daily capacity binding (``capacity=True``), with the number
+  of orders whose choice or promise the capacities changed.
 
 Every figure is single-threaded numpy (one core). Both the wall time and the
 process CPU time of each run are recorded: on a shared machine the wall time
 includes waiting for a core, so ``orders_per_cpu_s`` (orders per CPU-second, i.e.
 per core) is the contention-robust throughput; read medians and ratios.
 
-Usage: ``python benchmarks/promise_batch.py [--orders 1000000] [--repeat 5] [--out CSV]``
+Usage: ``python benchmarks/promise_batch.py [--orders 1000000] [--day-orders 2700000]
+[--repeat 5] [--out CSV]``
 """
 
 from __future__ import annotations
@@ -74,6 +78,7 @@ def main() -> None:
     ap.add_argument("--orders", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--loop-orders", type=int, default=2_000)
+    ap.add_argument("--day-orders", type=int, default=2_700_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/promise_batch.csv"))
     args = ap.parse_args()
@@ -131,6 +136,21 @@ def main() -> None:
             engine.promise_arrays(rows[i:i + 1], tmin[i:i + 1], w[i:i + 1], tier[i:i + 1])
 
     record("per_order_loop", n_loop, timed(loop, 3), "peer: one engine call per order")
+
+    day = make_orders(engine, args.day_orders, args.seed + 1)
+    drows = engine.zip_rows(day["destination_zip"].to_numpy())
+    dt, dw = day["order_min"].to_numpy(), day["weight_kg"].to_numpy()
+    dtier = pd.Categorical(day["tier"], categories=list(TIERS)).codes.astype(np.int8)
+    free = engine.promise_arrays(drows, dt, dw, dtier)
+    bound = engine.promise_arrays(drows, dt, dw, dtier, capacity=True)
+    c = np.maximum(bound.chosen, 0)
+    moved = int(((bound.chosen != free.chosen) | (
+        bound.promised_min[np.arange(len(c)), c] != free.promised_min[np.arange(len(c)), c])
+        ).sum())
+    record("day_capacity", args.day_orders,
+           timed(lambda: engine.promise_arrays(drows, dt, dw, dtier, capacity=True),
+                 max(1, args.repeat // 2)),
+           f"national day, site capacities binding; {moved:,} orders moved by capacity")
 
     mix = {name: int(c) for name, c in zip(["none", "hub_van", "fc_van", "postal_express_24h",
                                             "postal_priority_same_day", "drone"], chosen,

@@ -887,16 +887,17 @@ class PromiseEngine:
                     out[cond] = code
             return np.where(base != 0, base, out)
 
-        def gather(a: NDArray[Any], slot: NDArray[np.int64], fill: Any) -> NDArray[Any]:
-            if a.shape[0] == 0:
+        def gather(a: NDArray[Any], flat: NDArray[np.int64], fill: Any) -> NDArray[Any]:
+            """Per-order value of slot array ``a`` at the flat slot index ``at_order`` gave."""
+            if a.size == 0:
                 return np.full(n, fill, a.dtype)
-            return np.where(slot >= 0, a[np.maximum(slot, 0), r], fill)
+            return np.where(flat >= 0, a.ravel().take(np.maximum(flat, 0)), fill)
 
         van_heavy = w > van.max_parcel_kg
         no_stock = None if in_stock is None else ~np.asarray(in_stock, bool)
 
         # hub_van
-        p, slot = md.at_order(d.hub_prom[:, r], d.hub_cut[:, r], t)
+        p, slot = md.at_order(d.hub_prom, d.hub_cut, t, r)
         hub_src = gather(d.hub_src, slot, -1)
         no_hub = no_stock
         if stock is not None and items is not None:
@@ -909,7 +910,7 @@ class PromiseEngine:
         src[HUB_VAN] = hub_src
 
         # fc_van
-        p, slot = md.at_order(d.fcv_prom[:, r], d.fcv_cut[:, r], t)
+        p, slot = md.at_order(d.fcv_prom, d.fcv_cut, t, r)
         reason[FC_VAN] = first_failing(d.fcv_reason[r], [(van_heavy, Reason.TOO_HEAVY)])
         prom[FC_VAN] = p
         cost[FC_VAN] = gather(d.fcv_cost, slot, 0)
@@ -923,7 +924,7 @@ class PromiseEngine:
         fee = partner.fees.fee_cents(w)
         heavy = fee < 0
         share = partner.revenue_share_cents(shipping_fee_cents)
-        p, slot = md.at_order(d.pex_prom[:, r], d.pex_cut[:, r], t)
+        p, slot = md.at_order(d.pex_prom, d.pex_cut, t, r)
         late = gather(d.pex_cut, slot, np.inf) < t
         handoff_day = gather(d.pex_hand, slot, np.nan) + late
         reason[POSTAL_EXPRESS] = first_failing(d.pex_reason[r], [(heavy, Reason.TOO_HEAVY)])

@@ -52,22 +52,29 @@ MODE_CARRIER: dict[str, str] = {
 Slots = tuple[NDArray[np.float64], NDArray[np.float64]]
 
 
-def at_order(promise: NDArray[np.float64], cutoff: NDArray[np.float64],
-             t: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """Promise for orders at minute ``t`` given slots ``(promise, cutoff)`` of shape ``(s, n)``.
+def at_order(promise: NDArray[np.float64], cutoff: NDArray[np.float64], t: ArrayLike,
+             rows: NDArray[np.int64] | None = None
+             ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Promise for orders at minute ``t`` given slots ``(promise, cutoff)`` of shape ``(s, N)``.
 
     An order rides the first slot whose cut-off it makes; after a slot's cut-off it
-    rides that slot the next day (+1440). Returns the earliest such promise (NaN when
-    no slot serves) and the slot's index (-1 when none).
+    rides that slot the next day (+1440). ``rows`` picks each order's column (default:
+    orders are the columns). Returns the earliest such promise (NaN when no slot
+    serves) and the flat index ``slot * N + column`` of the slot used (-1 when none),
+    for gathering per-slot attributes with ``array.ravel().take``.
     """
     tt = np.asarray(t, dtype=float)
-    cand = np.where(tt[None, :] <= cutoff, promise, promise + DAY_MIN)
-    ok = np.isfinite(cand)
-    best = np.where(ok, cand, np.inf)
-    idx = np.argmin(best, axis=0)
-    val = np.take_along_axis(best, idx[None, :], axis=0)[0]
-    any_ok = ok.any(axis=0)
-    return np.where(any_ok, val, np.nan), np.where(any_ok, idx, -1).astype(np.int64)
+    s, big_n = promise.shape
+    col = np.arange(big_n) if rows is None else np.asarray(rows, dtype=np.int64)
+    best = np.full(col.shape, np.nan)
+    flat = np.full(col.shape, -1, np.int64)
+    for i in range(s):
+        p = promise[i].take(col)
+        cand = p + DAY_MIN * (tt > cutoff[i].take(col))
+        better = (cand < best) | (np.isnan(best) & ~np.isnan(cand))
+        best = np.where(better, cand, best)
+        flat = np.where(better, i * big_n + col, flat)
+    return best, flat
 
 
 def hub_van_slots(m: OperatingModel, stem_min: ArrayLike, rurality: ArrayLike,

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hinterland.carriers import daily_statements, ledger_lines
+from hinterland.carriers import daily_statements, ledger_lines, settlement
 from hinterland.carriers.settlement import (
     LEDGER_COLUMNS,
     MONEY_COLUMNS,
@@ -152,6 +152,8 @@ def test_any_single_tampered_field_is_caught(
     stmts = daily_statements(lines)
     i = data.draw(st.integers(0, len(lines) - 1), label="line")
     j = data.draw(st.integers(0, len(stmts) - 1), label="statement")
+    line = f"line {lines.at[i, 'partner']}/{lines.at[i, 'parcel_id']}: "
+    key = f"{(stmts.at[j, 'partner'], stmts.at[j, 'date'])}: "
     cent = Decimal(step) / 100
     if kind == "line":  # one line's money column off by a cent
         lines.at[i, column] = lines.at[i, column] + cent
@@ -160,24 +162,39 @@ def test_any_single_tampered_field_is_caught(
             # from the tampered line. The shipping fee is an input (nothing to re-derive
             # it from): caught by the statement it no longer adds up to.
             stmts = daily_statements(lines)
+            expect = line + column
+        else:
+            # (or, tampered below zero, by the line itself)
+            expect = (f"{(lines.at[i, 'partner'], lines.at[i, 'date'])}: shipping_fee_usd",
+                      line + "shipping_fee_usd")
     elif kind == "statement":
         stmts.at[j, column] = stmts.at[j, column] + cent
+        expect = key + column
     elif kind == "parcels":
         stmts.at[j, "parcels"] = int(stmts.at[j, "parcels"]) + step
+        expect = key + "parcels"
     elif kind == "drop":
         stmts = stmts.drop(index=j).reset_index(drop=True)
+        expect = key + "no statement for ledger lines"
     elif kind == "extra":
         stmts = pd.concat([stmts, stmts.iloc[[j]].assign(date="2025-04-01")], ignore_index=True)
+        expect = f"{(stmts.at[j, 'partner'], '2025-04-01')}: statement without ledger lines"
     elif kind == "twice":
         stmts = pd.concat([stmts, stmts.iloc[[j]]], ignore_index=True)
+        expect = key + "statement listed twice"
     else:  # the line is priced by another partner's terms but filed under its own
         own = str(lines.at[i, "partner"])
-        other = data.draw(st.sampled_from(sorted(set(TERMS) - {own})), label="other")
+        pounds = Decimal(str(rows[i]["weight_lb"])).to_integral_value(rounding=ROUND_CEILING)
+        others = [n for n in sorted(set(TERMS) - {own})
+                  if pounds <= TERMS[n]["bands"][-1][0]]  # type: ignore[index]
+        other = data.draw(st.sampled_from(others), label="other")  # never empty: 2 take 70 lb
         moved = ledger_lines(_table(rows).iloc[[i]].assign(partner=other), PARTNERS)
         lines.loc[i, ["fee_usd", "revenue_share_usd", "premises_fee_usd", "total_usd"]] = (
             moved.loc[0, ["fee_usd", "revenue_share_usd", "premises_fee_usd", "total_usd"]])
         stmts = daily_statements(lines)
-    assert reconcile(lines, stmts, PARTNERS) != []
+        expect = line + "premises_fee_usd"  # premises fees differ between every two partners
+    problems = reconcile(lines, stmts, PARTNERS)
+    assert any(p.startswith(expect) for p in problems), (expect, problems)  # str or tuple
 
 
 def _one_line(weight_kg: float, partner: str = "usps_like", **kw: object) -> dict[str, object]:
@@ -221,41 +238,132 @@ def test_band_edges_bill_whole_pounds(pounds: str, band_fee: str) -> None:
 
 
 def test_billable_pounds_refuses_non_weights() -> None:
-    assert billable_pounds(1e-9) == 1
     for w in (0.0, -1.0, float("nan"), float("inf")):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="is not a positive finite number"):
             billable_pounds(w)
 
 
-def test_reconcile_reports_lines_it_cannot_reprice() -> None:
-    lines = ledger_lines(pd.DataFrame([_one_line(1.0), _one_line(2.0, parcel_id="b")]), PARTNERS)
-    stmts = daily_statements(lines)
+def _two_days() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A line on 2025-03-04 (parcel a) and one on 2025-03-05 (parcel b), and their statements."""
+    rows = [_one_line(1.0), _one_line(2.0, parcel_id="b", date="2025-03-05")]
+    lines = ledger_lines(pd.DataFrame(rows), PARTNERS)
+    return lines, daily_statements(lines)
+
+
+NO_LINES_A = "('usps_like', '2025-03-04'): statement without ledger lines"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "problem"),
+    [
+        ("partner", "nobody", "line nobody/a: no terms for partner 'nobody'"),
+        ("weight_kg", 40.0, "line usps_like/a: billable weight 89 lb is above the partner's "
+                            "heaviest band"),
+        ("weight_kg", -1.0, "line usps_like/a: bad weight: weight -1.0 kg is not a positive "
+                            "finite number"),
+        ("service", "ground", "line usps_like/a: service 'ground' is not one of express_24h, "
+                              "priority_same_day"),
+        ("fee_usd", Decimal("3.605"), "line usps_like/a: fee_usd not a whole number of cents"),
+        ("fee_usd", 3.6, "line usps_like/a: fee_usd not a whole number of cents"),
+        ("fee_usd", None, "line usps_like/a: fee_usd not a whole number of cents"),
+        ("shipping_fee_usd", Decimal("-2.99"), "line usps_like/a: shipping_fee_usd -2.99 < 0"),
+    ],
+)
+def test_a_line_that_cannot_be_repriced_is_named_and_the_rest_still_checked(
+    column: str, value: object, problem: str
+) -> None:
+    lines, stmts = _two_days()
     assert reconcile(lines, stmts, PARTNERS) == []
-    # Without the partner's terms nothing can be re-priced: a discrepancy, not a pass.
-    assert any("no terms for partner 'usps_like'" in p for p in reconcile(lines, stmts))
-    heavy = lines.copy()
-    heavy.at[0, "weight_kg"] = 40.0
-    assert any("heaviest band" in p for p in reconcile(heavy, stmts, PARTNERS))
-    for col, value in (("weight_kg", -1.0), ("service", "ground")):
-        bad = lines.copy()
-        bad.at[0, col] = value
-        assert any("line usps_like/a" in p for p in reconcile(bad, stmts, PARTNERS)), col
-    sub_cent = lines.copy()
-    sub_cent.at[0, "fee_usd"] = Decimal("3.605")
-    assert any("not a whole number of cents" in p for p in reconcile(sub_cent, stmts, PARTNERS))
-    negative = lines.copy()
-    negative.at[0, "shipping_fee_usd"] = Decimal("-2.99")
-    assert any("< 0" in p for p in reconcile(negative, stmts, PARTNERS))
-    twice = pd.concat([lines, lines.iloc[[0]]], ignore_index=True)
-    assert any("listed twice" in p for p in reconcile(twice, daily_statements(twice), PARTNERS))
-    assert reconcile(lines.drop(columns="total_usd"), stmts, PARTNERS) == [
-        "ledger lines lack column(s): total_usd"]
+    bad = lines.astype({column: object})
+    bad.at[0, column] = value
+    # The bad line is named; its day then has a statement without (usable) lines; the
+    # other day's line is still re-priced and its statement still checked (no more).
+    assert reconcile(bad, stmts, PARTNERS) == [problem, NO_LINES_A]
+
+
+def test_reconcile_messages_name_every_bad_column() -> None:
+    lines, stmts = _two_days()
+    bad = lines.astype({"fee_usd": object, "total_usd": object})
+    bad.at[0, "fee_usd"] = Decimal("3.105")
+    bad.at[0, "total_usd"] = Decimal("3.605")
+    assert reconcile(bad, stmts, PARTNERS) == [
+        "line usps_like/a: fee_usd, total_usd not a whole number of cents", NO_LINES_A]
+    assert reconcile(lines.drop(columns=["fee_usd", "total_usd"]), stmts, PARTNERS) == [
+        "ledger lines lack column(s): fee_usd, total_usd"]
     assert reconcile(lines, stmts.drop(columns="parcels"), PARTNERS) == [
         "statements lack column(s): parcels"]
-    # Empty ledger and no statements reconcile; a statement of nothing does not.
-    assert reconcile(lines.iloc[:0], stmts.iloc[:0], PARTNERS) == []
-    assert reconcile(lines.iloc[:0], stmts, PARTNERS) == [
-        "('usps_like', '2025-03-04'): statement without ledger lines"]
+
+
+def test_reconcile_statement_messages() -> None:
+    lines, stmts = _two_days()
+    b = "('usps_like', '2025-03-05')"
+    twice = pd.concat([stmts, stmts.iloc[[1]]], ignore_index=True)
+    assert reconcile(lines, twice, PARTNERS) == [f"{b}: statement listed twice"]
+    assert reconcile(lines, stmts.iloc[[0]], PARTNERS) == [f"{b}: no statement for ledger lines"]
+    off = stmts.astype({"parcels": object, "fee_usd": object})
+    off.at[1, "parcels"] = 2
+    off.at[1, "fee_usd"] = Decimal("3.70")
+    assert reconcile(lines, off, PARTNERS) == [f"{b}: parcels 2 != 1",
+                                               f"{b}: fee_usd 3.70 != 4.70"]  # 2 kg: 5 lb
+    for parcels in (1.5, "1.5", "one"):
+        odd = stmts.astype({"parcels": object})
+        odd.at[1, "parcels"] = parcels
+        assert reconcile(lines, odd, PARTNERS) == [f"{b}: parcels {parcels} != 1"]
+    assert reconcile(lines, stmts.assign(parcels=[1.0, 1.0]), PARTNERS) == []
+    line = lines.astype({"total_usd": object})
+    line.at[1, "total_usd"] = Decimal("4.00")
+    assert reconcile(line, daily_statements(line), PARTNERS) == [
+        "line usps_like/b: total_usd 4.00 != 5.25 by the terms",  # 4.70 + 0.30 + 0.25
+        f"{b}: total_usd 4.00 != 5.25"]  # its statement, rebuilt from the line, too
+
+
+def test_reconcile_takes_one_partner_or_several() -> None:
+    lines = ledger_lines(pd.DataFrame([_one_line(1.0, "postal_partner")]))  # default terms
+    stmts = daily_statements(lines)
+    assert reconcile(lines, stmts) == []
+    assert reconcile(lines, stmts, PostalPartner()) == []
+    assert reconcile(lines, stmts, {"postal_partner": PostalPartner()}) == []
+    other = PostalPartner(name="postal_partner", premises_fee_usd=Decimal("0.26"))
+    assert reconcile(lines, stmts, other) == [  # 1 kg = 2.2 lb: 4.70 + 0.30 + 0.25
+        "line postal_partner/a: premises_fee_usd 0.25 != 0.26 by the terms",
+        "line postal_partner/a: total_usd 5.25 != 5.26 by the terms",
+        "('postal_partner', '2025-03-04'): premises_fee_usd 0.25 != 0.26",
+        "('postal_partner', '2025-03-04'): total_usd 5.25 != 5.26",
+    ]
+
+
+def test_priority_surcharge_and_share_rounding_by_the_terms() -> None:
+    free = PostalPartner(name="free", priority_surcharge_usd=Decimal("0.00"),
+                         revenue_share_pct=Decimal("12.5"), premises_fee_usd=Decimal("0.00"))
+    rows = [_one_line(1.0, "free", service="priority_same_day", shipping_fee_usd="0.04"),
+            _one_line(1.0, "free", parcel_id="b", shipping_fee_usd="0.03")]
+    lines = ledger_lines(pd.DataFrame(rows), {"free": free})
+    # 12.5 % of 0.04 = 0.005 -> 0.01 (half up); of 0.03 = 0.00375 -> 0.00
+    assert lines["revenue_share_usd"].tolist() == [Decimal("0.01"), Decimal("0.00")]
+    assert lines["fee_usd"].tolist() == [Decimal("4.70"), Decimal("4.70")]  # 2.2 lb: 5 lb
+    assert reconcile(lines, daily_statements(lines), {"free": free}) == []
+    down = lines.astype({"revenue_share_usd": object, "total_usd": object})
+    down.at[0, "revenue_share_usd"] = Decimal("0.00")
+    down.at[0, "total_usd"] = Decimal("4.70")
+    assert reconcile(down, daily_statements(down), {"free": free}) == [
+        "line free/a: revenue_share_usd 0.00 != 0.01 by the terms",
+        "line free/a: total_usd 4.70 != 4.71 by the terms",
+        "('free', '2025-03-04'): revenue_share_usd 0.00 != 0.01",
+        "('free', '2025-03-04'): total_usd 9.40 != 9.41"]
+
+
+def test_whole_pound_billing_tolerance_is_a_billionth_of_a_pound() -> None:
+    lb = float(KG_PER_LB)
+    assert billable_pounds(3 * lb) == 3
+    assert billable_pounds((3 + 0.5e-9) * lb) == 3  # binary noise of a 3-lb figure
+    assert billable_pounds((3 + 1.5e-9) * lb) == 4
+    assert billable_pounds((3 - 1e-6) * lb) == 3
+    assert billable_pounds(1e-9) == 1  # any positive weight bills at least 1 lb
+    assert settlement._band_pounds(3 * lb) == 3
+    assert settlement._band_pounds((3 - 0.5e-9) * lb) == 3
+    assert settlement._band_pounds((3 - 1.5e-9) * lb) == 2
+    assert settlement._band_pounds(2.995 * lb) == 2  # a 2.995-lb band holds 2 whole pounds
+    assert settlement._band_pounds(1.0) == 2  # 1 kg = 2.2 lb
 
 
 def test_reconcile_catches_a_tampered_statement() -> None:

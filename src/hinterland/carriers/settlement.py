@@ -368,6 +368,11 @@ def _exact_cents(value: object) -> int | None:
     return int(f) if f.denominator == 1 else None
 
 
+def _term_cents(value: Decimal) -> int:
+    """Whole cents of an amount in the partner's terms (checked to the cent there)."""
+    return int(Fraction(str(value)) * 100)
+
+
 def _exact_int(value: object) -> int | None:
     try:
         f = Fraction(str(value).strip())
@@ -377,8 +382,7 @@ def _exact_int(value: object) -> int | None:
 
 
 def _dollars(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+    return f"{Decimal(cents) / 100:.2f}"
 
 
 def _reprice(terms: PostalPartner, weight_kg: object, service: str, ship_cents: int
@@ -393,15 +397,15 @@ def _reprice(terms: PostalPartner, weight_kg: object, service: str, ship_cents: 
     fee: int | None = None
     for max_kg, band_fee in terms.fees.bands:
         if pounds <= _band_pounds(max_kg):
-            fee = _exact_cents(band_fee)
+            fee = _term_cents(band_fee)
             break
     if fee is None:
         return f"billable weight {pounds} lb is above the partner's heaviest band"
     if service == "priority_same_day":
-        fee += _exact_cents(terms.priority_surcharge_usd) or 0
+        fee += _term_cents(terms.priority_surcharge_usd)
     # Revenue share: pct % of the shipping fee, rounded half up to the cent.
     raw = Fraction(ship_cents) * Fraction(str(terms.revenue_share_pct)) / 100
     share = math.floor(raw + Fraction(1, 2))
-    premises = _exact_cents(terms.premises_fee_usd) or 0
+    premises = _term_cents(terms.premises_fee_usd)
     return {"fee_usd": fee, "revenue_share_usd": share, "premises_fee_usd": premises,
             "total_usd": fee + share + premises}

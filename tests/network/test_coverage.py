@@ -107,7 +107,8 @@ def test_promise_rules_on_a_line() -> None:
     out = promise_coverage(zips, fac, m, order_min=7 * 60)
     assert out["best_tier"].tolist() == ["same_day", "next_day", "next_day", "beyond"]
     assert out["mode"].tolist() == ["hub_van", "fc_van", "fc_van", ""]
-    assert out["facility_id"].tolist() == ["hub", "fc", "fc", ""]
+    assert out["facility_id"].tolist() == ["hub", "st", "far", ""]  # the last-mile site
+    assert out["source_id"].tolist() == ["hub", "fc", "fc", ""]  # where parcels leave from
     # At noon only the 15:00 wave is left, and a rural route of 60 stops does not fit
     # between 15:00 and the 21:00 delivery end: tomorrow's first wave, next day.
     noon = promise_coverage(zips, fac, m)

@@ -21,6 +21,7 @@ from hinterland.commands._common import (
     print_json,
     print_table,
 )
+from hinterland.commands._scenario import ScenarioOpt, operating_model
 from hinterland.core.errors import HinterlandError, InputError
 from hinterland.io import Outputs, check_output_file, read_table
 
@@ -138,6 +139,10 @@ def register(app: typer.Typer) -> None:
         stock: Annotated[Path | None, typer.Option(
             "--stock", help="Local stock (CSV/Parquet: facility_id, item_id), e.g. an "
             "assortment plan; orders then need an item_id column.")] = None,
+        capacity: Annotated[bool, typer.Option(
+            "--capacity/--no-capacity", help="Promise the orders as one day's batch with "
+            "every site's daily capacity binding (order-time order).")] = False,
+        scenario: ScenarioOpt = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the choices as JSON.")]
         = False,
     ) -> None:
@@ -171,15 +176,17 @@ def register(app: typer.Typer) -> None:
 
                 service = check_service_table(_read_table(partner_service),
                                               source=str(partner_service))
+            model = operating_model(scenario) if scenario is not None else None
             if facilities is not None:
                 from hinterland.network.facilities import load_facilities
 
-                engine = PromiseEngine(load_facilities(facilities), zip_areas(),
+                engine = PromiseEngine(load_facilities(facilities), zip_areas(), model,
                                        partner_service=service)
-            elif service is not None:
+            elif service is not None or model is not None:
                 from hinterland.network.default_network import default_facilities
 
-                engine = PromiseEngine(default_facilities(), zip_areas(), partner_service=service)
+                engine = PromiseEngine(default_facilities(), zip_areas(), model,
+                                       partner_service=service)
             else:
                 engine = default_engine()
             bar.update(task, description=f"promising {len(table):,} orders")
@@ -187,7 +194,8 @@ def register(app: typer.Typer) -> None:
             stock_index = None
             if stock is not None:
                 stock_index = StockIndex.build(engine, _read_table(stock), source=str(stock))
-            result = engine.promise(table, policy=policy, source=str(orders), stock=stock_index)
+            result = engine.promise(table, policy=policy, source=str(orders), stock=stock_index,
+                                    capacity=capacity)
             seconds = time.perf_counter() - started
             bar.update(task, description="re-checking choices")
             cert = certify(result, seconds)

@@ -273,8 +273,10 @@ def promise_coverage(
     pandas.DataFrame
         One row per ZIP area, input order: ``zip``, ``lat``, ``lon``, ``best_tier`` (one
         of :data:`PROMISE_CLASSES`), ``promise_class`` (the same, for older callers),
-        ``mode`` (the fastest option's mode, ``""`` when none), ``facility_id`` (where
-        the parcel leaves from, ``""`` when none), ``promised_min`` (NaN when none).
+        ``mode`` (the fastest option's mode, ``""`` when none), ``facility_id`` (the
+        last-mile site: the hub, station, partner office or drone site that delivers;
+        ``""`` when none), ``source_id`` (where the parcel leaves from: the hub's stock or
+        the fulfillment center), ``promised_min`` (NaN when none).
     """
     n = len(zips)
     if engine is None:
@@ -288,6 +290,8 @@ def promise_coverage(
     first = np.argmin(prom, axis=1)
     has = np.isfinite(prom.min(axis=1))
     src = res.source[np.arange(n), first]
+    hand = res.handoff[np.arange(n), first]
+    serve = np.where(hand >= 0, hand, src)  # the last-mile site: station, office, hub, drone
     ids = np.append(engine.facility_ids.astype(str), "")
     cls = np.asarray(PROMISE_CLASSES, dtype=object)[best]
     return pd.DataFrame(
@@ -298,7 +302,8 @@ def promise_coverage(
             "best_tier": cls,
             "promise_class": cls,
             "mode": np.where(has, np.asarray(MODES, dtype=object)[first], ""),
-            "facility_id": ids[np.where(has & (src >= 0), src, len(ids) - 1)],
+            "facility_id": ids[np.where(has & (serve >= 0), serve, len(ids) - 1)],
+            "source_id": ids[np.where(has & (src >= 0), src, len(ids) - 1)],
             "promised_min": np.where(has, prom.min(axis=1), np.nan),
         }
     )
@@ -310,7 +315,8 @@ def _empty_coverage(zips: pd.DataFrame) -> pd.DataFrame:
         "zip": zips["zip"].astype(str).to_numpy(), "lat": zips["lat"].to_numpy(float),
         "lon": zips["lon"].to_numpy(float), "best_tier": np.full(n, "beyond", dtype=object),
         "promise_class": np.full(n, "beyond", dtype=object), "mode": np.full(n, "", object),
-        "facility_id": np.full(n, "", object), "promised_min": np.full(n, np.nan)})
+        "facility_id": np.full(n, "", object), "source_id": np.full(n, "", object),
+        "promised_min": np.full(n, np.nan)})
 
 
 def day_shares(

@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
     Ctrl-C into ``Exit(130)``) instead of exiting, so the returned code is honoured.
     """
     try:
-        code = app(args=argv, standalone_mode=False)
+        code = app(args=argv, prog_name="hinterland", standalone_mode=False)
     except HinterlandError as exc:
         console_err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
                           soft_wrap=True)

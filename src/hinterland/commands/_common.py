@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -44,12 +45,16 @@ def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
 def print_table(
     df: pd.DataFrame, title: str | None = None, formats: dict[str, str] | None = None
 ) -> None:
-    """Print ``df`` as a Rich table; ``formats`` maps column -> format spec."""
+    """Print ``df`` as a Rich table; ``formats`` maps column -> format spec.
+
+    The table is compact (no vertical rules) so that it fits 80 columns; a cell too
+    wide for the terminal is folded onto the next line, never cut with an ellipsis.
+    """
     formats = formats or {}
-    table = Table(title=title)
+    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for col in df.columns:
         numeric = pd.api.types.is_numeric_dtype(df[col])
-        table.add_column(str(col), justify="right" if numeric else "left")
+        table.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
     for row in df.itertuples(index=False):
         cells = []
         for col, val in zip(df.columns, row, strict=True):

@@ -9,7 +9,6 @@ import typer
 
 from hinterland.commands._common import console, print_json, print_table
 from hinterland.commands._options import JsonOpt
-from hinterland.pipeline import rural_day_demo
 
 
 def register(app: typer.Typer) -> None:
@@ -24,6 +23,8 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Design new rural stations, promise a day of orders, route one station."""
+        from hinterland.pipeline import rural_day_demo
+
         with console.status("starting") as status:
             result = rural_day_demo(
                 state,

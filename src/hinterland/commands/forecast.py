@@ -399,27 +399,21 @@ def register(app: typer.Typer) -> None:
             if not verified:
                 raise typer.Exit(1)
             return
+        shown = summary[
+            ["hub", "items_stocked", "slots", "cube_used_l", "orders_per_day",
+             "served_per_day", "same_day_share", "gap", "verified"]
+        ].rename(columns={"items_stocked": "items", "cube_used_l": "cube_l",
+                          "orders_per_day": "orders/d", "served_per_day": "served/d",
+                          "same_day_share": "same_day"})
         print_table(
-            summary[
-                [
-                    "hub",
-                    "items_stocked",
-                    "slots",
-                    "cube_used_l",
-                    "orders_per_day",
-                    "served_per_day",
-                    "same_day_share",
-                    "gap",
-                    "verified",
-                ]
-            ],
-            title="hub stocking plans",
+            shown,
+            title="hub stocking plans (per day)",
             formats={
-                "cube_used_l": ",.0f",
-                "orders_per_day": ",.1f",
-                "served_per_day": ",.1f",
-                "same_day_share": ".1%",
-                "gap": ".2e",
+                "cube_l": ",.0f",
+                "orders/d": ",.1f",
+                "served/d": ",.1f",
+                "same_day": ".1%",
+                "gap": ".1e",
             },
         )
         console.print(

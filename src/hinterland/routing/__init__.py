@@ -1,7 +1,9 @@
 """Routing: a station's day of stops -> verified van routes, load plans and KPIs.
 
-* :mod:`~hinterland.routing.problem` builds the problem (stops, mixed fleet,
-  windows by tier, service times, drone queue, hand-offs, pickups, reloads);
+* :mod:`~hinterland.routing.problem` builds the problem from the operating model
+  (parcels' ready and due times, van waves, mixed fleet, service times, drone
+  queue, hand-offs, pickups, reloads);
+* :mod:`~hinterland.routing.ready` derives parcels' ready times from their promise;
 * :mod:`~hinterland.routing.solve` solves it with PyVRP (time limit, seed);
 * :mod:`~hinterland.routing.decompose` splits large days into sectors on Dask;
 * :mod:`~hinterland.routing.verify` re-checks every plan from the raw inputs;
@@ -15,6 +17,7 @@ from hinterland.routing.problem import (
     RoutingProblem,
     Station,
     build_problem,
+    build_problem_from_parcels,
     default_fleet,
     parcels_to_stops,
 )
@@ -29,6 +32,7 @@ __all__ = [
     "Station",
     "Verification",
     "build_problem",
+    "build_problem_from_parcels",
     "default_fleet",
     "parcels_to_stops",
     "plan_routes",

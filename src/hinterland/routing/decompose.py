@@ -31,9 +31,12 @@ import pandas as pd
 from hinterland.routing.engine import solve_data
 from hinterland.routing.problem import COST_PER_USD, RoutingProblem, to_pyvrp
 from hinterland.routing.solve import (
+    LATE_PASS_SHARE,
     RawRoute,
     RoutePlan,
     finish_plan,
+    has_promises,
+    late_pass,
     raw_routes_from_solution,
     solution_from_raw,
 )
@@ -189,7 +192,8 @@ def plan_routes_decomposed(
         for part, routes in zip(parts, results, strict=True):
             for r in routes:
                 merged.append(
-                    RawRoute(r.vehicle_type, tuple(tuple(int(part[c]) for c in t) for t in r.trips))
+                    RawRoute(r.vehicle_type, tuple(tuple(int(part[c]) for c in t) for t in r.trips),
+                             r.wave_min)
                 )
         data = to_pyvrp(problem)
         init = solution_from_raw(problem, data, merged)
@@ -198,9 +202,14 @@ def plan_routes_decomposed(
             / COST_PER_USD
         )
         say("repair", 0.0)
-        repair_s = max(time_limit_s - (time.perf_counter() - t0), 0.5)
+        share = LATE_PASS_SHARE if has_promises(problem) and problem.params.allow_late else 0.0
+        repair_s = max((time_limit_s - (time.perf_counter() - t0)) * (1 - share), 0.5)
         res = solve_data(data, seconds=repair_s, seed=seed, workers=1, initial_solution=init)
         raw = raw_routes_from_solution(problem, data, res.solution)
+        late_info: dict[str, Any] = {}
+        if share:
+            left = max(time_limit_s - (time.perf_counter() - t0), 0.2 * repair_s)
+            problem, raw, late_info = late_pass(problem, raw, seconds=left, seed=seed)
         say("repair", 1.0)
         return finish_plan(
             problem,
@@ -214,5 +223,6 @@ def plan_routes_decomposed(
                 "repair_seconds": repair_s,
                 "merged_cost_usd": merged_cost,
                 "iterations": res.iterations,
+                **late_info,
             },
         )

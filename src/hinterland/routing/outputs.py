@@ -55,6 +55,35 @@ def route_sheets(plan: RoutePlan) -> pd.DataFrame:
     )
 
 
+def parcel_sheet(plan: RoutePlan, problem: RoutingProblem) -> pd.DataFrame:
+    """The stop/parcel table: one row per parcel with ISO 8601 local times.
+
+    Columns: ``parcel_id, stop_id, status, route_id, wave_min, seq, ready_at, due_at,
+    eta`` (arrival at the stop), ``delivered_at, late_min``; times are local times of
+    the station (with its UTC offset) on the operating date.
+    """
+    from hinterland.routing.problem import minutes_to_iso
+
+    p = plan.parcels
+    date = problem.params.operations.date
+    zone = problem.station.time_zone
+    return pd.DataFrame(
+        {
+            "parcel_id": p["parcel_id"],
+            "stop_id": p["stop_id"],
+            "status": p["status"],
+            "route_id": p["route_id"],
+            "wave_min": p["wave_min"],
+            "seq": p["seq"],
+            "ready_at": minutes_to_iso(p["ready_min"], date, zone),
+            "due_at": minutes_to_iso(p["due_min"], date, zone),
+            "eta": minutes_to_iso(p["eta_min"], date, zone),
+            "delivered_at": minutes_to_iso(p["delivered_min"], date, zone),
+            "late_min": pd.to_numeric(p["late_min"]).round(2),
+        }
+    )
+
+
 def load_plan(
     plan: RoutePlan, parcels: pd.DataFrame | None = None, *, slots_per_bay: int = SLOTS_PER_BAY
 ) -> pd.DataFrame:
@@ -119,7 +148,9 @@ def kpis(plan: RoutePlan, problem: RoutingProblem) -> dict[str, float]:
 
     ``routes, stops_routed, parcels_routed, km, driver_hours, stops_per_route,
     cost_usd, cost_per_parcel_usd, co2_kg, co2_g_per_km`` (fleet-average),
-    ``unserved, drone_queue, verified``.
+    ``unserved, drone_queue, late_parcels`` (served after their promise),
+    ``late_minutes_p90`` (0 when none), ``served_before_ready`` and ``verified``
+    (the last three as the independent verifier recomputed them).
     """
     s = plan.summary
     co2 = problem.fleet.set_index("vehicle_type")["co2_kg_per_km"]
@@ -141,6 +172,9 @@ def kpis(plan: RoutePlan, problem: RoutingProblem) -> dict[str, float]:
         "co2_g_per_km": 1000 * co2_kg / km if km else math.nan,
         "unserved": len(plan.unserved),
         "drone_queue": len(plan.drone_queue),
+        "late_parcels": int(plan.certificate.checks.get("late_parcels", len(plan.late))),
+        "late_minutes_p90": float(plan.certificate.checks.get("late_minutes_p90", 0.0)),
+        "served_before_ready": int(plan.certificate.checks.get("served_before_ready", 0)),
         "verified": bool(plan.certificate.verified),
     }
 

@@ -9,11 +9,14 @@ out into the countryside. The station sits at the centroid of the most populous
 ZIP area. Everything is drawn from ``numpy.random.default_rng(seed)``.
 
 Mix (assumptions): parcels per stop ``1 + Poisson(0.35)``; 12 litres median
-(lognormal, sigma 0.6) per parcel; tiers 85 % standard, 10 % same_day, 5 %
-morning; 4 % of stops are small businesses that also hand over 1-6 parcels
-(``pickup_parcels``); 8 % are drone-eligible (one parcel under 2 kg); and
-``handoffs`` partner post offices (ZIP centroids farthest from the station)
-receive a bundle of 20-60 parcels each.
+(lognormal, sigma 0.6) per parcel; with ``promises``, 85 % of stops are overnight
+line-haul freight (ready at the first van wave, due by the end of the delivery
+day), 10 % same-day from local stock (ready at a uniform time between the first and
+the last wave, due by the end of the delivery day) and 5 % promised by noon (ready
+at the first wave); without, no ready or due times. 4 % of stops are small
+businesses that also hand over 1-6 parcels (``pickup_parcels``); 8 % are
+drone-eligible (one parcel under 2 kg); and ``handoffs`` partner post offices
+(ZIP centroids farthest from the station) receive a bundle of 20-60 parcels each.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import pandas as pd
 
 from hinterland.core.errors import InputError
 from hinterland.demand.points import scatter_points
+from hinterland.operations.model import OperatingModel
 from hinterland.routing.problem import Station
 
 
@@ -45,6 +49,8 @@ def station_day(
     seed: int = 0,
     handoffs: int = 0,
     zips: pd.DataFrame | None = None,
+    promises: bool = False,
+    operations: OperatingModel | None = None,
 ) -> tuple[pd.DataFrame, Station]:
     """Generate one station day: a stops table and the station.
 
@@ -61,6 +67,10 @@ def station_day(
     zips
         ZIP areas to use instead of looking the county up (same columns as
         :func:`hinterland.data.zip_areas`).
+    promises
+        Give stops ``ready_min`` and ``due_min`` (see the mix above).
+    operations
+        Operating model whose van waves and delivery end set those times.
 
     Returns
     -------
@@ -96,12 +106,19 @@ def station_day(
             "parcels": parcels,
             "cube_l": cube,
             "pickup_parcels": np.where(business, rng.integers(1, 7, n_stops), 0),
-            "tier": rng.choice(["standard", "same_day", "morning"], n_stops, p=[0.85, 0.10, 0.05]),
+            "_class": rng.choice(3, n_stops, p=[0.85, 0.10, 0.05]),
             "drone_eligible": drone,
             "weight_kg": np.where(drone, rng.uniform(0.2, 2.0, n_stops), 3.0).round(2),
         }
     )
     stops["pickup_cube_l"] = (stops["pickup_parcels"] * 15.0).round(1)
+    cls = stops.pop("_class").to_numpy()
+    if promises:
+        van = (operations or OperatingModel()).van
+        first, last = float(van.waves_min[0]), float(van.waves_min[-1])
+        same = np.floor(rng.uniform(first, last, n_stops))
+        stops["ready_min"] = np.where(cls == 1, same, first)
+        stops["due_min"] = np.where(cls == 2, 12 * 60.0, float(van.delivery_end_min))
     if "rurality" in z.columns:
         stops["rurality"] = z["rurality"].astype(str).to_numpy()[pick]
     if handoffs > 0:
@@ -121,7 +138,6 @@ def station_day(
                 "parcels": hp,
                 "cube_l": (hp * 12.0).round(1),
                 "pickup_parcels": 0,
-                "tier": "handoff",
                 "drone_eligible": False,
                 "weight_kg": 3.0,
                 "pickup_cube_l": 0.0,

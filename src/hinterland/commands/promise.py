@@ -79,28 +79,42 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _disagreements(result: Any, cert: Any) -> dict[str, list[str]]:
+def _certify(certify: Any, result: Any, seconds: float, engine: Any, table: pd.DataFrame
+             ) -> Any:
+    """The re-check's certificate, re-deriving from the engine's inputs when it can."""
+    import inspect
+
+    if "inputs" in inspect.signature(certify).parameters:
+        return certify(result, seconds, engine, orders=table)
+    return certify(result, seconds)  # a re-check without raw inputs
+
+
+def _disagreements(result: Any, cert: Any, engine: Any, table: pd.DataFrame
+                   ) -> dict[str, list[str]]:
     """Order id -> what the independent re-check found wrong with its answer."""
     if cert.verified:
         return {}
+    import inspect
+
     from hinterland.promise import verify
 
-    found: list[Any] = []
-    check = getattr(verify, "verify_choices", None)
+    found: list[Any]
+    check = getattr(verify, "recheck", None)
     if check is not None:
-        found = list(check(result, limit=None))
-    else:  # pragma: no cover - a re-check without a per-order listing
-        found = list(cert.checks.get("first_problems", []))
+        found = list(check(result, engine, orders=table).problems)
+    elif "inputs" in inspect.signature(verify.verify_choices).parameters:
+        found = list(verify.verify_choices(result, engine, orders=table))
+    else:
+        found = list(verify.verify_choices(result, limit=None))
     ids = {str(x) for x in result.ids()}
     out: dict[str, list[str]] = {}
     for problem in found:
-        if isinstance(problem, dict):
-            oid, text = str(problem.get("order_id", "?")), str(problem.get("message", problem))
-        else:
-            text = str(problem)
-            m = re.match(r"order (.+?)(?: mode \S+)?: ", text)
-            oid = m.group(1) if m and m.group(1) in ids else "?"
+        text = str(problem)
+        m = re.match(r"order (.+?)(?: mode \S+)?: ", text)
+        oid = m.group(1) if m and m.group(1) in ids else "?"
         out.setdefault(oid, []).append(text)
+    if not out:  # the certificate failed without naming an order
+        out["?"] = [str(p) for p in cert.checks.get("first_problems", [])] or ["unverified"]
     return out
 
 
@@ -198,8 +212,8 @@ def register(app: typer.Typer) -> None:
                                     capacity=capacity)
             seconds = time.perf_counter() - started
             bar.update(task, description="re-checking choices")
-            cert = certify(result, seconds)
-            problems = _disagreements(result, cert)
+            cert = _certify(certify, result, seconds, engine, table)
+            problems = _disagreements(result, cert, engine, table)
             choices = result.choices()
             bar.update(task, description="writing results")
             with Outputs() as files:  # all of them or none

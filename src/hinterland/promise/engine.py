@@ -992,7 +992,7 @@ class PromiseEngine:
         return meets, chosen
 
     def _bind_capacity(self, opt: dict[str, NDArray[Any]], tier: NDArray[np.int8],
-                       t: NDArray[np.float64], policy: str, rounds: int = 8
+                       t: NDArray[np.float64], policy: str, rounds: int = 16
                        ) -> tuple[NDArray[np.bool_], NDArray[np.int8], NDArray[np.int64]]:
         """Consume daily site capacity in order-time order (see the module docstring).
 
@@ -1043,6 +1043,17 @@ class PromiseEngine:
             meets_o, chosen_o = self.choose(prom[:, over], cost[:, over], tier[over], t[over],
                                             policy)
             meets[:, over], chosen[over] = meets_o, chosen_o
+        # Orders still open after the last round lose their capacitated options.
+        c = np.maximum(chosen, 0).astype(np.int64)
+        left = ~locked & (chosen >= 0) & np.isin(c, list(res_of))
+        if left.any():
+            rows = np.flatnonzero(left)
+            for mode in res_of:
+                prom[mode, rows] = np.nan
+                reason[mode, rows] = Reason.AT_CAPACITY
+                cost[mode, rows] = -1
+            meets[:, rows], chosen[rows] = self.choose(prom[:, rows], cost[:, rows], tier[rows],
+                                                       t[rows], policy)
         return meets, chosen, slips
 
     def promise_arrays(

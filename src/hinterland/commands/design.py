@@ -25,6 +25,7 @@ from hinterland.commands._options import (
     number,
     read_facilities,
 )
+from hinterland.commands._scenario import ScenarioOpt, clock_minutes, operating_model
 from hinterland.io import Outputs, check_output_dir
 
 
@@ -128,6 +129,12 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--out-dir", help="Write sites/zips/marginal CSV, GeoJSON, map."),
         ] = None,
+        order_time: Annotated[
+            str,
+            typer.Option("--order-time", help="Local order time HH:MM at which a ZIP area "
+                         "must get the target tier."),
+        ] = "12:00",
+        scenario: ScenarioOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
         """Choose new sites under a budget and count: max coverage or p-median."""
@@ -147,7 +154,15 @@ def register(app: typer.Typer) -> None:
         if out_dir is not None:
             check_output_dir(out_dir)
         zips = filter_states(zip_areas(), split_options(state))
+        model = operating_model(scenario)
+        rates = None
+        if scenario is not None:
+            from hinterland.scenario import load_scenario
+
+            rates = load_scenario(scenario).demand_rates()
         spec = DesignSpec(
+            order_min=clock_minutes(order_time, "--order-time"),
+            **({"demand": rates} if rates is not None else {}),
             objective=objective,
             target_class=target,
             weight=weight,
@@ -188,7 +203,7 @@ def register(app: typer.Typer) -> None:
                 if len(table):
                     table.loc[table["kind"].astype(str) == "hybrid_hub", "holds_inventory"] = False
         with console_err.status(f"Designing: {len(cand):,} candidates, {len(zips):,} ZIP areas..."):
-            res = design(zips, cand, ex, spec, None, SiteCosts(years=years))
+            res = design(zips, cand, ex, spec, model, SiteCosts(years=years))
         files: dict[str, str] = {}
         if out_dir is not None:
             try:

@@ -510,9 +510,14 @@ def _coverage_pairs(
     tiers = pair_tiers(engine, pts, cen, spec.order_min)
     ok = tiers <= target
     if not ok.any():
+        stocked = cands["holds_inventory"].astype(bool) & cands["kind"].astype(str).isin(
+            sorted(kinds_with("may_hold_stock")))
+        hint = (" (same-day needs local stock, and no candidate holds any: hybrid hubs or "
+                "retail stores do)" if target <= PROMISE_CLASSES.index("same_day")
+                and not stocked.any() else "")
         raise InfeasibleError(
             f"no candidate can give any ZIP area {spec.target_class} (check kinds, stock, "
-            "line-haul from fulfillment centers, and reach)"
+            f"line-haul from fulfillment centers, and reach){hint}"
         )
     return pts[ok], cen[ok], np.nonzero(before <= target)[0]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,14 +53,14 @@ def test_closed_form_shift_bound_matches_a_search() -> None:
     a = rng.uniform(5, 5000, 200)
     r = rng.uniform(0, 80, 200)
     e = rl.route_estimate(n, p, a, r, speed_kmh=55.0, circuity=1.3, capacity=1e9)
-    rs = r
-    for i in np.flatnonzero(e.feasible):
-        fits = []
-        for m in range(1, 200):
-            local = 60 * float(rl.local_tour_km(n[i], a[i], m, circuity=1.3)) / 55.0
-            t = m * 2 * 60 * rs[i] / 55.0 + 1.5 * n[i] + 0.5 * p[i] + local
-            fits.append(t <= K.fill * 600.0 * m + 1e-6)
-        assert e.routes[i] == 1 + fits.index(True)
+    ms = np.arange(1, 200)[:, None]
+    local = 60 * rl.local_tour_km(n, a, ms, circuity=1.3) / 55.0
+    t = ms * 2 * 60 * r / 55.0 + 1.5 * n + 0.5 * p + local
+    fits = t <= K.fill * 600.0 * ms + 1e-6
+    first = 1 + fits.argmax(axis=0)
+    ok = e.feasible & fits.any(axis=0)
+    assert ok.sum() > 150
+    np.testing.assert_array_equal(e.routes[ok], first[ok])
 
 
 def test_monotone_in_stops_area_stem_and_shift() -> None:
@@ -103,13 +104,28 @@ def test_van_reach_is_the_route_time_budget() -> None:
     reach = float(rl.van_reach(d, s, parcels_per_stop=1.35, speed_kmh=50.0, circuity=1.3))
     local = 60 * K.k_local * 1.3 * s / math.sqrt(d) * float(K.factor(s, 1)) / 50.0
     assert reach == pytest.approx((K.fill * 600 - s * (1.5 + 0.5 * 1.35) - local) / 2)
-    kw = dict(parcels_per_stop=1.35, speed_kmh=50.0, circuity=1.3)
+    kw: dict[str, Any] = dict(parcels_per_stop=1.35, speed_kmh=50.0, circuity=1.3)
     assert rl.route_fits(reach - 1e-6, d, s, **kw)
     assert not rl.route_fits(reach + 1e-3, d, s, **kw)
     # denser areas and shorter routes reach farther; load time shortens reach
     assert (np.diff(rl.van_reach(np.linspace(0.05, 5, 20), s, **kw)) > 0).all()
     assert (np.diff(rl.van_reach(d, np.arange(1, 200), **kw)) < 0).all()
     assert float(rl.van_reach(d, s, load_min=30.0, **kw)) == pytest.approx(reach - 15.0)
+
+
+def test_stops_within_shift_inverts_van_reach() -> None:
+    kw: dict[str, Any] = dict(parcels_per_stop=1.35, speed_kmh=50.0, circuity=1.3)
+    stem = np.array([0.0, 30.0, 90.0, 200.0, 299.0])
+    d = np.array([0.02, 0.1, 0.5, 2.0, 2.0])
+    s = rl.stops_within_shift(stem, d, max_stops=400, **kw)
+    for i in range(len(stem)):
+        if s[i] > 0:  # s stops fit, s + 1 do not
+            assert stem[i] <= float(rl.van_reach(d[i], s[i], **kw)) + 1e-9
+        if s[i] < 400:
+            assert stem[i] > float(rl.van_reach(d[i], s[i] + 1, **kw))
+    assert s[-1] == 0  # 2 x 299 min of stem leaves no room for a stop
+    assert (np.diff(rl.stops_within_shift(np.linspace(0, 250, 30), 0.3, **kw)) <= 0).all()
+    assert rl.stops_within_shift(0.0, 100.0, max_stops=50, **kw) == 50
 
 
 def test_local_tour_factors() -> None:
@@ -129,19 +145,20 @@ def test_local_tour_factors() -> None:
 
 def test_mst_spread_of_uniform_stops_is_their_area() -> None:
     rng = np.random.default_rng(3)
-    n = 20_000
+    n = 10_000
     x, y = rng.uniform(0, 100, n), rng.uniform(0, 100, n)  # km
     lat = 45.0 + y / 111.2
     lon = -100.0 + x / (111.2 * math.cos(math.radians(45.0)))
     km, area = rl.mst_spread(lat, lon)
     # the MST constant 0.6331 (plus a small boundary effect at finite n)
-    assert 0.63 < km / math.sqrt(n * 100 * 100) < 0.66
+    assert 0.63 < km / math.sqrt(n * 100 * 100) < 0.665
     assert 0.98 * 100 * 100 < area < 1.1 * 100 * 100
     # clustered stops (half in one town) have a smaller equivalent area
     half = n // 2
     x2, y2 = x.copy(), y.copy()
     x2[:half], y2[:half] = 50 + rng.normal(0, 1, half), 50 + rng.normal(0, 1, half)
-    _, clustered = rl.mst_spread(45.0 + y2 / 111.2, -100.0 + x2 / (111.2 * math.cos(math.radians(45.0))))
+    lon2 = -100.0 + x2 / (111.2 * math.cos(math.radians(45.0)))
+    _, clustered = rl.mst_spread(45.0 + y2 / 111.2, lon2)
     assert clustered < 0.7 * area
     assert rl.mst_spread([45.0], [-100.0]) == (0.0, 0.0)
     # three collinear stops: the MST is the segment
@@ -170,7 +187,7 @@ def test_inputs_are_checked() -> None:
 
 
 def test_small_pyvrp_cross_check() -> None:
-    """A few-second PyVRP day: the estimate is within 20 % and gets the route count."""
+    """A 2-second PyVRP day (uniform stops, station off the area): within 10 %, same routes."""
     pytest.importorskip("pyvrp")
     from hinterland.routing import RoutingParams, Station, build_problem, default_fleet, plan_routes
 
@@ -194,15 +211,16 @@ def test_small_pyvrp_cross_check() -> None:
     prob = build_problem(stops, fleet, Station("DS", lat0, lon0, "rural"),
                          params=RoutingParams(drone_queue=False))
     plan = plan_routes(prob, time_limit_s=2.0, seed=0)
-    assert plan.certificate.verified
+    # every stop routed (the verifier's promise rules are the routing tests' business)
+    assert len(plan.unserved) == 0 and int(plan.summary["stops"].sum()) == n
     e = rl.route_estimate(
         n,
         int(stops["parcels"].sum()),
         900.0,
-        float(0.5 * (prob.km[0, 1:] + prob.km[1:, 0]).mean()),
+        float(0.5 * (prob.km[0, 1:] + prob.km[1:, 0]).min()),  # stem to the nearest stop
         speed_kmh=70.0,
         circuity=1.35,
     )
     km = float(plan.summary["km"].sum())
-    assert abs(float(e.km) / km - 1) < 0.20
+    assert abs(float(e.km) / km - 1) < 0.10
     assert int(e.routes) == len(plan.summary)

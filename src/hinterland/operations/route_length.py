@@ -116,7 +116,7 @@ class RouteConstants:
                 f"correction must be one of {', '.join(CORRECTIONS)}, got {self.correction!r}"
             )
 
-    def factor(self, stops: FloatArray, routes: FloatArray) -> FloatArray:
+    def factor(self, stops: ArrayLike, routes: ArrayLike) -> FloatArray:
         """The local-tour factor ``f(n, m)`` (1 where there are no stops)."""
         n = np.asarray(stops, dtype=float)
         m = np.asarray(routes, dtype=float)
@@ -129,7 +129,7 @@ class RouteConstants:
             f = np.ones(np.broadcast(n, m).shape)
         return np.asarray(np.where(n > 0, f, 1.0), dtype=float)
 
-    def slope(self, stops: FloatArray) -> FloatArray:
+    def slope(self, stops: ArrayLike) -> FloatArray:
         """``d f / d m`` (the factor is linear in ``m``)."""
         n = np.asarray(stops, dtype=float)
         if self.correction == "legs":
@@ -486,6 +486,51 @@ def van_reach(
         - local_min
     )
     return np.asarray(room / 2.0, dtype=float)
+
+
+def stops_within_shift(
+    stem_min: ArrayLike,
+    density_per_km2: ArrayLike,
+    *,
+    max_stops: int = 1000,
+    **kwargs: Any,
+) -> NDArray[np.int64]:
+    """Most stops one route can serve at that stem and density within the shift.
+
+    The inverse of :func:`van_reach`: the largest integer ``s <= max_stops`` with
+    ``stem_min <= van_reach(density, s)`` (0 where not even one stop fits).
+    Vectorised bisection; ``van_reach`` does not increase with ``s`` on integers.
+
+    Parameters
+    ----------
+    stem_min
+        One-way drive minutes from the station to the area's nearest stops.
+    density_per_km2
+        Stops per km\u00b2 in the area.
+    max_stops
+        Upper end of the search (e.g. capacity / parcels per stop).
+    **kwargs
+        Keywords of :func:`van_reach` (``parcels_per_stop``, ``shift_min``, ...).
+
+    Returns
+    -------
+    numpy.ndarray
+        Stops per route (int), broadcast shape of ``stem_min`` and the density.
+    """
+    t = _arr(stem_min, "stem_min")
+    d = _arr(density_per_km2, "density_per_km2", positive=True)
+    t, d = np.broadcast_arrays(t, d)
+    lo = np.zeros(t.shape, dtype=np.int64)  # fits (0 always "fits")
+    hi = np.full(t.shape, int(max_stops) + 1, dtype=np.int64)  # does not fit
+    while True:
+        open_ = hi - lo > 1
+        if not open_.any():
+            break
+        mid = np.where(open_, (lo + hi) // 2, np.maximum(lo, 1))
+        ok = t <= van_reach(d, mid.astype(float), **kwargs) + 1e-9
+        lo = np.where(open_ & ok, mid, lo)
+        hi = np.where(open_ & ~ok, mid, hi)
+    return np.asarray(lo, dtype=np.int64)
 
 
 def route_fits(

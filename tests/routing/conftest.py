@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hinterland.routing.problem import FLEET_DEFAULTS, RoutingParams, Station, build_problem
+from hinterland.routing.problem import RoutingParams, Station, build_problem, fleet_defaults
 
 STATION = Station("ST", 45.0, -109.0)
+#: The same site, as a kind that launches drones.
+DRONE_STATION = Station("ST", 45.0, -109.0, kind="drone_site")
 
 
 def make_stops(n: int = 6, seed: int = 0) -> pd.DataFrame:
@@ -25,20 +27,22 @@ def make_stops(n: int = 6, seed: int = 0) -> pd.DataFrame:
 
 
 def make_fleet(**over: object) -> pd.DataFrame:
-    """Two vans of 10 parcels / 200 l, shift 08:00 + 600 min, and one truck."""
+    """Two vans of 10 parcels / 200 l and one truck of 40 / 800 per wave; the shift,
+    load, break and costs of the operating model's van unless ``over`` sets them (on
+    the van row)."""
     f = pd.DataFrame(
         {
             "vehicle_type": ["van", "truck"],
             "count": [2, 1],
             "parcel_capacity": [10, 40],
             "cube_capacity_l": [200.0, 800.0],
-            "shift_start_min": [480.0, 480.0],
-            "shift_min": [600.0, 600.0],
         }
     )
+    defaults = fleet_defaults()
     for k, v in over.items():
         if k not in f.columns:
-            f[k] = FLEET_DEFAULTS[k]
+            f[k] = defaults[k]
+        f[k] = f[k].astype(float) if isinstance(v, float) else f[k]
         f.loc[0, k] = v
     return f
 

@@ -466,7 +466,7 @@ def verify_plan(
                              f"service ends {end:.2f}, deliveries end "
                              f"{float(van.delivery_end_min):.2f}"))
             due = float(e["due"])
-            if due >= _DAY and not params.allow_early:
+            if math.isfinite(due) and due >= _DAY and not params.allow_early:
                 wrong_n += 1
                 viol.append(("wrong_day", rid_i, sid,
                              f"promised for {due:.0f} (a later day), delivered today"))

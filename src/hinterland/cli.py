@@ -101,7 +101,29 @@ for _name in COMMAND_MODULES:
     importlib.import_module(f"hinterland.commands.{_name}").register(app)
 
 
+def _close_dask_quietly() -> None:
+    """Close Dask clusters still starting or running, without their exit-time traceback.
+
+    A Ctrl-C while a LocalCluster starts leaves workers in ``init``; Dask's own
+    ``atexit`` hook then fails on an assertion and prints a traceback. Close them
+    here, errors suppressed, and drop that hook.
+    """
+    spec = sys.modules.get("distributed.deploy.spec")
+    if spec is None:
+        return
+    import atexit
+    import contextlib
+    import logging
+
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    for cluster in list(spec.SpecCluster._instances):
+        with contextlib.suppress(Exception, KeyboardInterrupt):
+            cluster.close(timeout=10)
+    atexit.unregister(spec.close_clusters)
+
+
 def _interrupted() -> None:
+    _close_dask_quietly()
     console_err.print("[yellow]interrupted[/]: nothing half-written was kept")
     sys.exit(EXIT_INTERRUPTED)
 

@@ -8,6 +8,9 @@ Each step reads only the previous step's output table:
 3. orders: one generated day of orders over a product catalogue;
 4. promise: every order promised over the national network plus the new stations;
 5. routes: the busiest new station's van parcels planned with PyVRP and verified.
+
+The stages run on a :class:`~hinterland.plan.Plan`, which holds the tables and the
+adapters between them (this module renames no column).
 """
 
 from __future__ import annotations
@@ -15,30 +18,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from hinterland.data.region import select_zip_areas, summarise_zip_areas
-from hinterland.data.zip_areas import zip_areas
-from hinterland.demand.catalogue import generate_catalogue
-from hinterland.demand.orders import generate_orders
-from hinterland.demand.points import scatter_points
-from hinterland.network.default_network import default_facilities
-from hinterland.network.design import DesignSpec, design, zip_candidates
-from hinterland.network.facilities import facilities_frame
-from hinterland.promise.engine import PromiseEngine
-from hinterland.routing import (
-    Station,
-    build_problem,
-    default_fleet,
-    parcels_to_stops,
-    plan_routes,
-    plan_routes_decomposed,
-)
+from hinterland.data.region import summarise_zip_areas
+from hinterland.network.design import DesignSpec
+from hinterland.plan import VAN_MODES, Plan
 from hinterland.routing.outputs import kpis
 
-#: Van modes whose last mile runs from one of our stations.
-VAN_MODES = ("hub_van", "fc_van")
+__all__ = ["VAN_MODES", "rural_day_demo"]
 
 
 def _population_by_class(table: pd.DataFrame, column: str) -> dict[str, int]:
@@ -78,66 +65,28 @@ def rural_day_demo(
     """
     note = say or (lambda _stage: None)
     note("region")
-    zips = select_zip_areas(zip_areas(), [state]).reset_index(drop=True)
-    region = summarise_zip_areas(zips)
+    p = Plan().region([state])
+    assert p.zips is not None  # set by region()
+    region = summarise_zip_areas(p.zips)
 
     note("design")
-    existing = default_facilities()
-    spec = DesignSpec(max_count=new_stations, target_class="next_day", time_limit=60.0)
-    candidates = zip_candidates(zips, min_population=1_000, kind="hybrid_hub")
-    plan = design(zips, candidates, existing=existing, spec=spec)
-    new_sites = facilities_frame(
-        plan.sites.assign(kind="hybrid_hub", holds_inventory=True)[
-            ["id", "kind", "lat", "lon", "holds_inventory"]
-        ],
-        source="designed hubs",
-    )
-    network = pd.concat([existing, new_sites], ignore_index=True)
+    p = p.design(DesignSpec(max_count=new_stations, target_class="next_day", time_limit=60.0),
+                 min_population=1_000, kind="hybrid_hub")
 
     note("orders")
-    rng = np.random.default_rng(seed)
-    catalogue = generate_catalogue(5_000, seed=seed)
-    orders = generate_orders(zips, catalogue, date, seed=seed)
-    items = catalogue.items.set_index("item")
-    order_table = pd.DataFrame(
-        {
-            "order_id": orders["order_id"].astype(str),
-            "destination_zip": orders["zip"].astype(str),
-            "weight_kg": items["weight_kg"].reindex(orders["item"]).to_numpy() * orders["quantity"],
-            "order_min": orders["minute"].astype(float),
-            "tier": np.where(rng.random(len(orders)) < same_day_share, "same_day", "next_day"),
-        }
-    )
+    p = p.orders(date, seed=seed, same_day_share=same_day_share)
 
     note("promise")
-    engine = PromiseEngine(network, zip_areas())
-    choices = engine.promise(order_table).choices()
+    p = p.promise()
+    choices = p.promises
+    assert choices is not None  # set by promise()
     mix = choices["mode"].fillna("none").value_counts()
 
     note("routes")
-    vans = choices[choices["mode"].isin(VAN_MODES)]
-    station_of = np.where(vans["mode"] == "fc_van", vans["handoff_id"], vans["source_id"])
-    counts = pd.Series(station_of).value_counts()
-    ours = counts[counts.index.isin(new_sites["id"])]
-    station_id = str((ours if len(ours) else counts).index[0])
-    mine = vans[station_of == station_id]
-    rows = pd.Series(np.arange(len(zips)), index=zips["zip"].to_numpy())
-    pick = rows.reindex(order_table.set_index("order_id").loc[mine["order_id"], "destination_zip"])
-    lat, lon = scatter_points(zips, pick.to_numpy(dtype=np.int64), rng)
-    parcels = pd.DataFrame(
-        {
-            "parcel_id": mine["order_id"].to_numpy(),
-            "lat": lat,
-            "lon": lon,
-            "tier": np.where(mine["mode"] == "hub_van", "same_day", "standard"),
-        }
-    )
-    stops = parcels_to_stops(parcels)
-    site = network.loc[network["id"] == station_id].iloc[0]
-    station = Station(station_id, float(site["lat"]), float(site["lon"]))
-    problem = build_problem(stops, default_fleet(), station)
-    solve = plan_routes_decomposed if len(stops) > 2_000 else plan_routes
-    routes = solve(problem, time_limit_s=route_seconds, seed=seed)
+    p = p.routes(time_limit_s=route_seconds, seed=seed)
+    plan, routes, problem = p.design_result, p.route_plan, p.route_problem
+    assert plan is not None and routes is not None and problem is not None  # set by the stages
+    assert p.order_table is not None and p.parcels is not None
     route_kpis = kpis(routes, problem)
 
     return {
@@ -149,15 +98,15 @@ def rural_day_demo(
             "population_by_class_after": _population_by_class(plan.zips, "class_after"),
             "certificate": plan.certificate.to_dict(),
         },
-        "orders": len(order_table),
+        "orders": len(p.order_table),
         "promise": {
             "chosen_mode": {str(k): int(v) for k, v in mix.items()},
             "tier_met_share": float((choices["reason"] == "OK").mean()) if len(choices) else 0.0,
         },
         "routes": {
-            "station": station_id,
-            "parcels": len(parcels),
-            "stops": len(stops),
+            "station": problem.station.station_id,
+            "parcels": len(p.parcels),
+            "stops": len(problem.raw_stops),
             **route_kpis,
             "certificate": routes.certificate.to_dict(),
         },

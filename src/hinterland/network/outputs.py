@@ -1,4 +1,5 @@
-"""Files a design run writes: sites (CSV, GeoJSON), per-ZIP table, marginal curve, map PNG.
+"""Files a design run writes: sites and per-ZIP table (CSV, GeoJSON, optional GeoParquet),
+marginal curve, map PNG.
 
 Every file is written atomically (a temporary file renamed on success), so an
 interrupted run leaves no half-written output.
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from hinterland.io import Outputs, atomic_path, check_output_dir
+from hinterland.io.geo import feature_collection, write_geoparquet
 from hinterland.network.coverage import PROMISE_CLASSES
 
 __all__ = ["CLASS_COLOURS", "sites_geojson", "write_design_outputs", "write_map"]
@@ -29,28 +31,7 @@ CLASS_COLOURS: dict[str, str] = {
 
 def sites_geojson(sites: pd.DataFrame) -> dict[str, Any]:
     """A GeoJSON FeatureCollection of Point features, other columns as properties."""
-    features = []
-    for rec in sites.to_dict(orient="records"):
-        props = {}
-        for k, v in rec.items():
-            if k in ("lat", "lon"):
-                continue
-            if isinstance(v, np.generic):
-                v = v.item()
-            if isinstance(v, float) and not np.isfinite(v):
-                v = None
-            props[k] = v
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [float(rec["lon"]), float(rec["lat"])],
-                },
-                "properties": props,
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
+    return feature_collection(sites, source="sites")
 
 
 def _state_rings(path: Path) -> list[np.ndarray]:
@@ -145,9 +126,13 @@ def write_design_outputs(
     title: str = "",
     summary: dict[str, Any] | None = None,
     outputs: Outputs | None = None,
+    geoparquet: bool = False,
 ) -> dict[str, str]:
-    """Write ``sites.csv``, ``sites.geojson``, ``zips.csv``, ``marginal.csv``, ``map.png``
-    (and ``summary.json`` when given) into ``out_dir``; returns name -> path.
+    """Write ``sites.csv``, ``sites.geojson``, ``zips.csv``, ``zips.geojson`` (each ZIP
+    area's point with its classes before and after), ``marginal.csv``, ``map.png``
+    (and ``summary.json`` when given; ``sites.parquet`` and ``zips.parquet`` as
+    GeoParquet with ``geoparquet``, which needs the ``geo`` extra) into ``out_dir``;
+    returns name -> path.
 
     All files appear together or none does: they are staged in ``outputs`` (a
     :class:`~hinterland.io.Outputs` transaction the caller commits), or in a
@@ -158,7 +143,7 @@ def write_design_outputs(
         with Outputs() as own:
             return write_design_outputs(
                 folder, sites, zip_table, marginal, zips_geo, states_geojson=states_geojson,
-                title=title, summary=summary, outputs=own,
+                title=title, summary=summary, outputs=own, geoparquet=geoparquet,
             )
     check_output_dir(folder)
     paths: dict[str, Path] = {
@@ -167,7 +152,14 @@ def write_design_outputs(
         "marginal_csv": outputs.table(marginal, folder / "marginal.csv"),
         "sites_geojson": outputs.json(sites_geojson(sites), folder / "sites.geojson",
                                       indent=None),
+        "zips_geojson": outputs.json(feature_collection(zip_table, source="zips"),
+                                     folder / "zips.geojson", indent=None),
     }
+    if geoparquet:
+        for name, table in (("sites", sites), ("zips", zip_table)):
+            target = folder / f"{name}.parquet"
+            write_geoparquet(table, outputs.path(target), source=name)
+            paths[f"{name}_geoparquet"] = target
     map_png = folder / "map.png"
     write_map(
         outputs.path(map_png),

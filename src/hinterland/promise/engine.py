@@ -168,12 +168,13 @@ class Destinations:
     def __init__(self, n: int) -> None:
         self.n = n
         self.offset = np.zeros(n)  # UTC offset (min) of the destination on the model date
-        self.hub_prom = self.hub_cut = np.empty((0, n))
+        self.hub_prom = self.hub_cut = self.hub_dep = self.hub_stem = np.empty((0, n))
         self.hub_src = np.empty((0, n), np.int32)
         self.hub_cost = np.empty((0, n), np.int64)
         self.hub_co2 = np.empty((0, n))
         self.hub_reason = np.zeros(n, np.uint8)
         self.fcv_prom = self.fcv_cut = np.empty((0, n))
+        self.fcv_leave = self.fcv_ready = self.fcv_dep = self.fcv_stem = np.empty((0, n))
         self.fcv_src = self.fcv_station = np.empty((0, n), np.int32)
         self.fcv_cost = np.empty((0, n), np.int64)
         self.fcv_co2 = np.empty((0, n))
@@ -181,6 +182,8 @@ class Destinations:
         self.po_src = np.full(n, -1, np.int32)
         self.fc_for_office = np.full(n, -1, np.int32)
         self.pex_prom = self.pex_cut = self.pex_hand = np.empty((0, n))
+        self.pex_leave = self.pex_ready = self.pex_handtime = np.empty((0, n))
+        self.ppr_ready = np.full(n, np.nan)
         self.pex_reason = np.zeros(n, np.uint8)
         self.pex_cost = np.zeros(n, np.int64)  # without weight fee and revenue share
         self.pex_co2 = np.full(n, np.nan)
@@ -265,6 +268,13 @@ class PromiseResult:
     handoff_day
         ``(n,)`` days after the order's day on which the chosen partner option hands
         the parcel to the partner; -1 when the chosen option is not the partner's.
+    leave_fc_min, ready_min, depart_min, first_min
+        ``(n,)`` timeline of the chosen option (destination clock, NaN when none or not
+        applicable): the line-haul leaves the fulfillment center; the parcel is ready at
+        its last-mile site (picked from stock, or sorted at the station after the
+        truck, or at the partner's office); it leaves that site (van wave, hand-off to
+        the partner, drone launch; slips for capacity included); the earliest it can be
+        delivered (the route's first stop). ``promised_min`` is the latest.
     """
 
     order_id: NDArray[Any] | None
@@ -287,6 +297,10 @@ class PromiseResult:
     shipping_fee_cents: NDArray[np.int64]
     handoff_day: NDArray[np.int16]
     dest_zip: NDArray[Any] | None = None
+    leave_fc_min: NDArray[np.float64] | None = None
+    ready_min: NDArray[np.float64] | None = None
+    depart_min: NDArray[np.float64] | None = None
+    first_min: NDArray[np.float64] | None = None
 
     def __len__(self) -> int:
         return len(self.chosen)
@@ -646,15 +660,19 @@ class PromiseEngine:
         rows = _site_rows(self.sites.hubs, j)
         km = road(gc, rur_k)
         stem = drive(km, rur_k)
-        prom, cut = md.hub_van_slots(m, stem, rur_k, self._shift(offset[None], rows))
+        shift = self._shift(offset[None], rows)
+        prom, cut = md.hub_van_slots(m, stem, rur_k, shift)
+        dep = md.hub_van_departures(m, shift)
         w = prom.shape[0]
         cost = (to_cents(m.hub.handling_usd)
                 + van.parcel_cost_cents(np.where(rows >= 0, km, 0), np.where(rows >= 0, stem, 0),
                                         rur_k))
         co2 = van.parcel_co2_kg(np.where(rows >= 0, km, 0), rur_k)
-        each = (np.broadcast_to(x[None], (w, k, n)).swapaxes(0, 1) for x in (rows, cost, co2))
-        d.hub_prom, d.hub_cut, d.hub_src, d.hub_cost, d.hub_co2 = _best_over_sites(
-            prom.swapaxes(0, 1), cut.swapaxes(0, 1), *each)
+        each = (np.broadcast_to(x[None], (w, k, n)).swapaxes(0, 1)
+                for x in (rows, cost, co2, stem))
+        (d.hub_prom, d.hub_cut, d.hub_dep, d.hub_src, d.hub_cost, d.hub_co2,
+         d.hub_stem) = _best_over_sites(prom.swapaxes(0, 1), cut.swapaxes(0, 1),
+                                        dep.swapaxes(0, 1), *each)
         d.hub_src = d.hub_src.astype(np.int32)
         reach = np.array([van.max_stem_min(van.waves_min[0], r) for r in RURALITY_CLASSES])
         near = (rows >= 0) & (stem <= reach[_rurality_codes(rur_k)])
@@ -675,18 +693,21 @@ class PromiseEngine:
                 (k, n), np.inf)
         f_src = np.asarray(f_src, dtype=np.int64)
         ok = (rows >= 0) & (f_src >= 0)
-        prom, cut = md.fc_van_slots(m, np.where(ok, stem, np.inf), rur_k,
-                                    self._shift(offset[None], rows), f_min,
-                                    self._shift(offset[None], f_src))
+        lane = (m, np.where(ok, stem, np.inf), rur_k, self._shift(offset[None], rows), f_min,
+                self._shift(offset[None], f_src))
+        prom, cut = md.fc_van_slots(*lane)
+        leave, ready, wdep = md.fc_van_timeline(*lane)
         s = prom.shape[0]
         okk, kmk, stk, fkm = ok, np.where(ok, km, 0), np.where(ok, stem, 0), np.where(ok, f_km, 0)
         cost = (to_cents(m.fc.handling_usd) + lh.parcel_cost_cents(fkm)
                 + van.parcel_cost_cents(kmk, stk, rur_k))
         co2 = lh.parcel_co2_kg(fkm) + van.parcel_co2_kg(kmk, rur_k)
         each = (np.broadcast_to(x[None], (s, k, n)).swapaxes(0, 1)
-                for x in (f_src, rows, cost, co2))
-        (d.fcv_prom, d.fcv_cut, d.fcv_src, d.fcv_station, d.fcv_cost,
-         d.fcv_co2) = _best_over_sites(prom.swapaxes(0, 1), cut.swapaxes(0, 1), *each)
+                for x in (f_src, rows, cost, co2, stem))
+        (d.fcv_prom, d.fcv_cut, d.fcv_leave, d.fcv_ready, d.fcv_dep, d.fcv_src, d.fcv_station,
+         d.fcv_cost, d.fcv_co2, d.fcv_stem) = _best_over_sites(
+            prom.swapaxes(0, 1), cut.swapaxes(0, 1), leave.swapaxes(0, 1), ready.swapaxes(0, 1),
+            wdep.swapaxes(0, 1), *each)
         d.fcv_src = d.fcv_src.astype(np.int32)
         d.fcv_station = d.fcv_station.astype(np.int32)
         near = okk & (stem <= reach[_rurality_codes(rur_k)])
@@ -720,8 +741,9 @@ class PromiseEngine:
         d.fc_for_office = np.where(served, fsrc, -1).astype(np.int32)
         ex_ok = served & express
         d.pex_reason = np.where(ex_ok, Reason.OK, Reason.NOT_SERVED).astype(np.uint8)
-        d.pex_prom, d.pex_cut, d.pex_hand = md.postal_express_slots(
-            m, np.where(ex_ok, transit, np.nan), off_shift, fmin, fc_shift)
+        lane_po = (m, np.where(ex_ok, transit, np.nan), off_shift, fmin, fc_shift)
+        d.pex_prom, d.pex_cut, d.pex_hand = md.postal_express_slots(*lane_po)
+        d.pex_leave, d.pex_ready, d.pex_handtime = md.postal_timeline(*lane_po)
         gkm = np.where(served, fkm, 0)
         d.pex_cost = (to_cents(m.fc.handling_usd) + to_cents(partner.premises_fee_usd)
                       + lh.parcel_cost_cents(gkm))
@@ -734,6 +756,8 @@ class PromiseEngine:
             pr_ok, partner.priority_cutoff_min + off_shift - m.fc.pick_min
             - self.travel.drive_min(gkm, lh.rurality), np.nan)
         d.ppr_promise = np.where(pr_ok, partner.priority_delivery_end_min + off_shift, np.nan)
+        d.ppr_ready = np.where(pr_ok, m.fc.pick_min + self.travel.drive_min(gkm, lh.rurality),
+                               np.nan)  # minutes after the order: picked and shuttled
 
         # drone: the nearest drone site, if within radius -------------------------------------
         j, gc = self._near["drones"].query(lat, lon, 1)
@@ -876,7 +900,12 @@ class PromiseEngine:
         reason = np.empty((k, n), np.uint8)
         src = np.empty((k, n), np.int32)
         hand = np.full((k, n), -1, np.int32)
-        rows = np.arange(n)
+        # Timeline of each option (destination clock): leaves the FC (line-haul), ready at
+        # the last-mile site, leaves it (van wave, hand-off, launch), first possible delivery.
+        leave_fc = np.full((k, n), np.nan)
+        ready = np.full((k, n), np.nan)
+        depart = np.full((k, n), np.nan)
+        first = np.full((k, n), np.nan)
 
         def first_failing(base: NDArray[np.uint8],
                           checks: list[tuple[NDArray[np.bool_] | None, int]]) -> NDArray[np.uint8]:
@@ -905,6 +934,10 @@ class PromiseEngine:
         reason[HUB_VAN] = first_failing(d.hub_reason[r], [
             (van_heavy, Reason.TOO_HEAVY), (no_hub, Reason.NOT_IN_STOCK)])
         prom[HUB_VAN] = p
+        late = (gather(d.hub_cut, slot, np.inf) < t) * DAY
+        ready[HUB_VAN] = t + m.hub.pick_min
+        depart[HUB_VAN] = gather(d.hub_dep, slot, np.nan) + late
+        first[HUB_VAN] = depart[HUB_VAN] + gather(d.hub_stem, slot, np.nan)
         cost[HUB_VAN] = gather(d.hub_cost, slot, 0)
         co2[HUB_VAN] = gather(d.hub_co2, slot, np.nan)
         src[HUB_VAN] = hub_src
@@ -913,6 +946,11 @@ class PromiseEngine:
         p, slot = md.at_order(d.fcv_prom, d.fcv_cut, t, r)
         reason[FC_VAN] = first_failing(d.fcv_reason[r], [(van_heavy, Reason.TOO_HEAVY)])
         prom[FC_VAN] = p
+        late = (gather(d.fcv_cut, slot, np.inf) < t) * DAY
+        leave_fc[FC_VAN] = gather(d.fcv_leave, slot, np.nan) + late
+        ready[FC_VAN] = gather(d.fcv_ready, slot, np.nan) + late
+        depart[FC_VAN] = gather(d.fcv_dep, slot, np.nan) + late
+        first[FC_VAN] = depart[FC_VAN] + gather(d.fcv_stem, slot, np.nan)
         cost[FC_VAN] = gather(d.fcv_cost, slot, 0)
         co2[FC_VAN] = gather(d.fcv_co2, slot, np.nan)
         src[FC_VAN] = gather(d.fcv_src, slot, -1)
@@ -925,10 +963,14 @@ class PromiseEngine:
         heavy = fee < 0
         share = partner.revenue_share_cents(shipping_fee_cents)
         p, slot = md.at_order(d.pex_prom, d.pex_cut, t, r)
-        late = gather(d.pex_cut, slot, np.inf) < t
-        handoff_day = gather(d.pex_hand, slot, np.nan) + late
+        late_po = gather(d.pex_cut, slot, np.inf) < t
+        handoff_day = gather(d.pex_hand, slot, np.nan) + late_po
         reason[POSTAL_EXPRESS] = first_failing(d.pex_reason[r], [(heavy, Reason.TOO_HEAVY)])
         prom[POSTAL_EXPRESS] = p
+        leave_fc[POSTAL_EXPRESS] = gather(d.pex_leave, slot, np.nan) + late_po * DAY
+        ready[POSTAL_EXPRESS] = gather(d.pex_ready, slot, np.nan) + late_po * DAY
+        depart[POSTAL_EXPRESS] = gather(d.pex_handtime, slot, np.nan) + late_po * DAY
+        first[POSTAL_EXPRESS] = depart[POSTAL_EXPRESS]
         base = d.pex_cost[r] + fee + share
         cost[POSTAL_EXPRESS] = base
         co2[POSTAL_EXPRESS] = d.pex_co2[r]
@@ -939,6 +981,9 @@ class PromiseEngine:
             (t + m.fc.pick_min > partner.priority_cutoff_min, Reason.AFTER_CUTOFF),
             (t > d.ppr_latest_order[r], Reason.TOO_FAR)])
         prom[POSTAL_PRIORITY] = d.ppr_promise[r]
+        leave_fc[POSTAL_PRIORITY] = t + m.fc.pick_min
+        ready[POSTAL_PRIORITY] = depart[POSTAL_PRIORITY] = first[POSTAL_PRIORITY] = (
+            t + d.ppr_ready[r])
         cost[POSTAL_PRIORITY] = base + to_cents(partner.priority_surcharge_usd)
         co2[POSTAL_PRIORITY] = d.pex_co2[r]
         src[POSTAL_PRIORITY] = d.fc_for_office[r]
@@ -955,6 +1000,9 @@ class PromiseEngine:
             (w > drone.payload_kg, Reason.TOO_HEAVY), (no_drone, Reason.NOT_IN_STOCK),
             (no_weather, Reason.WEATHER), (~fits, Reason.OUTSIDE_HOURS)])
         prom[DRONE] = p
+        ready[DRONE] = t + m.drone.prep_min
+        depart[DRONE] = p - d.drone_flight[r]
+        first[DRONE] = p
         cost[DRONE] = d.drone_cost[r]
         co2[DRONE] = d.drone_co2[r]
         src[DRONE] = drone_src
@@ -967,9 +1015,11 @@ class PromiseEngine:
         np.putmask(co2, bad, np.nan)
         np.putmask(src, bad, -1)
         np.putmask(hand, bad, -1)
-        del rows
+        for a in (leave_fc, ready, depart, first):
+            np.putmask(a, bad, np.nan)
         return {"promised": prom, "cost": cost, "co2": co2, "reason": reason, "source": src,
-                "handoff": hand, "handoff_day": handoff_day}
+                "handoff": hand, "handoff_day": handoff_day, "leave_fc": leave_fc,
+                "ready": ready, "depart": depart, "first": first}
 
     @staticmethod
     def choose(promised: NDArray[np.float64], cost: NDArray[np.int64], tier: NDArray[np.int8],
@@ -1115,10 +1165,18 @@ class PromiseEngine:
         opt = self.option_arrays(dest_rows, t, w, dest=dest, in_stock=in_stock,
                                  weather_ok=weather_ok, shipping_fee_cents=shipping_fee_cents,
                                  items=items, stock=stock)
+        slips = None
         if capacity:
-            meets, chosen, _ = self._bind_capacity(opt, tier, t, policy)
+            meets, chosen, slips = self._bind_capacity(opt, tier, t, policy)
         else:
             meets, chosen = self.choose(opt["promised"], opt["cost"], tier, t, policy)
+        c = np.maximum(chosen, 0).astype(np.int64)
+        cols = np.arange(len(c))
+        has = chosen >= 0
+        extra = (slips[c, cols] * DAY) if slips is not None else 0.0
+        timeline = {key: np.where(has, opt[key][c, cols] + (extra if key in ("depart", "first")
+                                                              else 0.0), np.nan)
+                    for key in ("leave_fc", "ready", "depart", "first")}
         prom, reason = opt["promised"], opt["reason"]
         bad = ~np.isfinite(prom)
         any_meets = chosen >= 0
@@ -1148,6 +1206,10 @@ class PromiseEngine:
             shipping_fee_cents=np.asarray(shipping_fee_cents, np.int64),
             handoff_day=handoff_day,
             dest_zip=dest_zip,
+            leave_fc_min=timeline["leave_fc"],
+            ready_min=timeline["ready"],
+            depart_min=timeline["depart"],
+            first_min=timeline["first"],
         )
 
     def promise(self, orders: pd.DataFrame, *, policy: str = "fastest",
@@ -1214,7 +1276,7 @@ class PromiseEngine:
 
 _ARRAY_FIELDS = ("promised_min", "cost_cents", "co2_kg", "reason", "source", "handoff",
                  "meets_tier", "chosen", "tier_reason", "weight_kg", "shipping_fee_cents",
-                 "handoff_day")
+                 "handoff_day", "leave_fc_min", "ready_min", "depart_min", "first_min")
 
 
 def _empty_like(part: PromiseResult, n: int) -> PromiseResult:

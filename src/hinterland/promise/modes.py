@@ -27,8 +27,11 @@ __all__ = [
     "at_order",
     "drone_promise",
     "fc_van_slots",
+    "fc_van_timeline",
+    "hub_van_departures",
     "hub_van_slots",
     "postal_express_slots",
+    "postal_timeline",
     "station_wave_after",
 ]
 
@@ -95,13 +98,15 @@ def hub_van_slots(m: OperatingModel, stem_min: ArrayLike, rurality: ArrayLike,
     return np.array(proms), np.array(cuts)
 
 
-def station_wave_after(m: OperatingModel, ready_min: ArrayLike, stem_min: ArrayLike,
-                       rurality: ArrayLike) -> NDArray[np.float64]:
-    """Last-stop minute (station clock) of the first wave leaving at or after
-    ``ready_min`` whose route fits, looking up to three days ahead (NaN if none)."""
+def _first_wave(m: OperatingModel, ready_min: ArrayLike, stem_min: ArrayLike,
+                rurality: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Last-stop minute and departure of the first wave leaving at or after ``ready_min``
+    whose route fits, looking up to three days ahead (station clock; NaN if none)."""
     ready = np.asarray(ready_min, dtype=float)
     s = np.asarray(stem_min, dtype=float)
-    best = np.full(np.broadcast_shapes(ready.shape, s.shape), np.inf)
+    shape = np.broadcast_shapes(ready.shape, s.shape)
+    best = np.full(shape, np.inf)
+    when = np.full(shape, np.nan)
     day0 = np.floor(np.where(np.isfinite(ready), ready, 0.0) / DAY_MIN)
     for k in range(4):
         for wave in m.van.waves_min:
@@ -109,7 +114,42 @@ def station_wave_after(m: OperatingModel, ready_min: ArrayLike, stem_min: ArrayL
             ok, last, _ = m.van.route(s, dep, rurality)
             use = ok & (dep >= ready) & (last < best)
             best = np.where(use, last, best)
-    return np.where(np.isfinite(best) & np.isfinite(ready), best, np.nan)
+            when = np.where(use, dep, when)
+    found = np.isfinite(best) & np.isfinite(ready)
+    return np.where(found, best, np.nan), np.where(found, when, np.nan)
+
+
+def station_wave_after(m: OperatingModel, ready_min: ArrayLike, stem_min: ArrayLike,
+                       rurality: ArrayLike) -> NDArray[np.float64]:
+    """Last-stop minute (station clock) of the first wave leaving at or after
+    ``ready_min`` whose route fits, looking up to three days ahead (NaN if none)."""
+    return _first_wave(m, ready_min, stem_min, rurality)[0]
+
+
+def hub_van_departures(m: OperatingModel, shift_min: ArrayLike) -> NDArray[np.float64]:
+    """Departure of each van wave on the destination's clock, shape ``(waves, ...)``."""
+    sh = np.asarray(shift_min, dtype=float)
+    return np.array([np.full(sh.shape, w) + sh for w in m.van.waves_min])
+
+
+def fc_van_timeline(m: OperatingModel, stem_min: ArrayLike, rurality: ArrayLike,
+                    station_shift_min: ArrayLike, linehaul_transit_min: ArrayLike,
+                    fc_shift_min: ArrayLike) -> tuple[NDArray[np.float64], ...]:
+    """Per line-haul departure (destination clock): the truck's departure, the parcel
+    sorted at the station (ready), and the van wave's departure it rides; the same
+    arithmetic as :func:`fc_van_slots`."""
+    s = np.asarray(stem_min, dtype=float)
+    st = np.asarray(station_shift_min, dtype=float)
+    fc = np.asarray(fc_shift_min, dtype=float)
+    lh = np.asarray(linehaul_transit_min, dtype=float)
+    leave, ready, wave = [], [], []
+    for dep in m.linehaul.departures_min:
+        r = dep + lh + (fc - st) + m.station.sort_min
+        _, w = _first_wave(m, r, s, rurality)
+        leave.append(np.full(s.shape, dep) + fc)
+        ready.append(r + st)
+        wave.append(w + st)
+    return np.array(leave), np.array(ready), np.array(wave)
 
 
 def fc_van_slots(m: OperatingModel, stem_min: ArrayLike, rurality: ArrayLike,
@@ -137,10 +177,25 @@ def fc_van_slots(m: OperatingModel, stem_min: ArrayLike, rurality: ArrayLike,
     for dep in m.linehaul.departures_min:
         # FC clock -> station clock: + fc_shift - station_shift.
         ready = dep + lh + (fc - st) + m.station.sort_min
-        last = station_wave_after(m, ready, s, rurality)
+        last, _ = _first_wave(m, ready, s, rurality)
         proms.append(last + st)
         cuts.append(np.full(s.shape, dep - m.fc.pick_min) + fc)
     return np.array(proms), np.array(cuts)
+
+
+def _postal_handoff(m: OperatingModel, transit_days: ArrayLike, office_shift_min: ArrayLike,
+                    linehaul_transit_min: ArrayLike, fc_shift_min: ArrayLike, dep: float
+                    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """Office-clock arrival of the truck leaving at ``dep`` (FC clock), the hand-off day
+    ``h`` (days after the order's day) and whether the partner serves the area."""
+    td = np.asarray(transit_days, dtype=float)
+    of = np.asarray(office_shift_min, dtype=float)
+    fc = np.asarray(fc_shift_min, dtype=float)
+    lh = np.asarray(linehaul_transit_min, dtype=float)
+    arrive = dep + lh + (fc - of)  # office clock
+    h = np.maximum(np.ceil((arrive - m.partner.handoff_cutoff_min) / DAY_MIN), 0.0)
+    ok = np.isfinite(arrive) & np.isfinite(td) & (td >= 0)
+    return arrive, np.where(ok, h, np.nan), ok
 
 
 def postal_express_slots(m: OperatingModel, transit_days: ArrayLike,
@@ -158,18 +213,31 @@ def postal_express_slots(m: OperatingModel, transit_days: ArrayLike,
     td = np.asarray(transit_days, dtype=float)
     of = np.asarray(office_shift_min, dtype=float)
     fc = np.asarray(fc_shift_min, dtype=float)
-    lh = np.asarray(linehaul_transit_min, dtype=float)
     p = m.partner
     proms, cuts, hands = [], [], []
     for dep in m.linehaul.departures_min:
-        arrive = dep + lh + (fc - of)  # office clock
-        h = np.maximum(np.ceil((arrive - p.handoff_cutoff_min) / DAY_MIN), 0.0)
-        ok = np.isfinite(arrive) & np.isfinite(td) & (td >= 0)
-        h = np.where(ok, h, np.nan)
+        _, h, ok = _postal_handoff(m, td, of, linehaul_transit_min, fc, dep)
         proms.append(np.where(ok, (h + td) * DAY_MIN + p.delivery_end_min + of, np.nan))
         cuts.append(np.full(td.shape, dep - m.fc.pick_min) + fc)
         hands.append(h)
     return np.array(proms), np.array(cuts), np.array(hands)
+
+
+def postal_timeline(m: OperatingModel, transit_days: ArrayLike, office_shift_min: ArrayLike,
+                    linehaul_transit_min: ArrayLike, fc_shift_min: ArrayLike
+                    ) -> tuple[NDArray[np.float64], ...]:
+    """Per line-haul departure (destination clock): the truck's departure, its arrival
+    at the office (ready), and the hand-off to the partner (the cut-off of day ``h``)."""
+    td = np.asarray(transit_days, dtype=float)
+    of = np.asarray(office_shift_min, dtype=float)
+    fc = np.asarray(fc_shift_min, dtype=float)
+    leave, ready, hand = [], [], []
+    for dep in m.linehaul.departures_min:
+        arrive, h, _ = _postal_handoff(m, td, of, linehaul_transit_min, fc, dep)
+        leave.append(np.full(td.shape, dep) + fc)
+        ready.append(arrive + of)
+        hand.append(h * DAY_MIN + m.partner.handoff_cutoff_min + of)
+    return np.array(leave), np.array(ready), np.array(hand)
 
 
 def drone_promise(m: OperatingModel, t: ArrayLike, flight_min: ArrayLike,

@@ -28,13 +28,19 @@ def _panel(n: int = 40, t: int = 30, seed: int = 0) -> np.ndarray:
 
 
 def test_features_of_a_row_use_only_earlier_periods():
+    # the lag, rolling, intermittency and calendar features of a row are causal;
+    # (with scale_by_mean every series is divided by its mean over the training
+    # periods, all before the forecast origin: see the backtest test below)
+    cfg = GlobalModelConfig(**{**FAST.__dict__, "scale_by_mean": False})
     panel = _panel()
     cut = 20
     changed = panel.copy()
     changed[:, cut:] += 7.0  # every period from the cutoff on
-    a = training_frame(panel, 3, season_length=4, config=FAST)
-    b = training_frame(changed, 3, season_length=4, config=FAST)
-    feats = [c for c in a.columns if c not in ("unique_id", "ds", "y")]
+    a = training_frame(panel, 3, season_length=4, config=cfg)
+    b = training_frame(changed, 3, season_length=4, config=cfg)
+    # "w" is the training weight of the series (its scale over the training
+    # periods), not a feature
+    feats = [c for c in a.columns if c not in ("unique_id", "ds", "y", "w")]
     assert len(feats) >= 8
     a_in, b_in = a[a["ds"] <= cut], b[b["ds"] <= cut]
     # rows up to the cutoff (features from periods < cutoff) are unchanged ...

@@ -187,3 +187,43 @@ def test_cli_parcels_file_groups_and_loads(tmp_path):
     assert json.loads(res.stdout)["kpis"]["stops_routed"] == 12
     lp = pd.read_csv(out / "load_plan.csv")
     assert sorted(lp["parcel_id"]) == sorted(parcels["parcel_id"])
+
+
+def test_cli_parcels_file_ready_due_eta_and_late_kpis(tmp_path):
+    """``route --out`` writes a parcel table with ISO 8601 local ready/due/eta times and
+    strict-JSON KPIs counting every late parcel."""
+    stops = make_stops(8, seed=4)
+    parcels = pd.DataFrame(
+        {
+            "parcel_id": [f"P{i}" for i in range(16)],
+            "lat": np.repeat(stops["lat"].to_numpy(), 2),
+            "lon": np.repeat(stops["lon"].to_numpy(), 2),
+            "ready_at": ["2026-03-04T07:45:00"] * 14 + ["2026-03-04T10:00:00"] * 2,
+            "due_min": [1260.0] * 12 + [512.0, 512.0, 1260.0, 1260.0],  # P12, P13: 08:32
+        }
+    )
+    parcels.loc[[0, 1], "due_min"] = 1440.0 + 1260.0  # one address, both tomorrow's
+    f = tmp_path / "parcels.csv"
+    parcels.to_csv(f, index=False)
+    out = tmp_path / "out"
+    res = _run(["--parcels-file", str(f), "--station", "45.0,-109.0", "--time-limit", "1",
+                "--workers", "1", "--json", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    k = json.loads(res.stdout)["kpis"]
+    table = pd.read_csv(out / "parcels.csv", dtype={"parcel_id": str})
+    assert {"parcel_id", "ready_at", "due_at", "eta"} <= set(table.columns)
+    t = table.set_index("parcel_id")
+    assert t.loc["P14", "ready_at"] == "2026-03-04T10:00:00-07:00"
+    assert t.loc["P2", "due_at"] == "2026-03-04T21:00:00-07:00"
+    assert t.loc["P0", "status"] == "unserved"  # promised for tomorrow: not today
+    routed = t[t["status"] == "routed"]
+    eta = pd.to_datetime(routed["eta"]).map(lambda x: x.tz_localize(None))
+    ready = pd.to_datetime(routed["ready_at"]).map(lambda x: x.tz_localize(None))
+    assert (eta >= ready).all()
+    assert k["late_parcels"] == int((routed["late_min"] > 0).sum()) >= 1
+    assert {"P12", "P13"} <= set(routed.index[routed["late_min"] > 0])  # due 08:32
+    text = (out / "kpis.json").read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    kj = json.loads(text)["kpis"]
+    assert kj["late_parcels"] == k["late_parcels"] and kj["late_minutes_p90"] > 0
+    assert kj["served_before_ready"] == 0

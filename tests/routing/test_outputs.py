@@ -59,6 +59,18 @@ def test_kpis(plan, small_problem):
     assert k["cost_per_parcel_usd"] == pytest.approx(k["cost_usd"] / 12)
     assert k["co2_g_per_km"] == pytest.approx(270.0)  # default diesel van factor
     assert k["verified"] is True
+    assert k["late_parcels"] == 0 and k["late_minutes_p90"] == 0.0
+    assert k["served_before_ready"] == 0
+
+
+def test_parcel_sheet_iso_times(plan, small_problem):
+    from hinterland.routing.outputs import parcel_sheet
+
+    ps = parcel_sheet(plan, small_problem)
+    assert len(ps) == 12 and ps["parcel_id"].is_unique
+    assert ps["eta"].str.match(r"^2026-03-04T\d\d:\d\d:\d\d-07:00$").all()
+    assert (ps["ready_at"] == "2026-03-04T00:00:00-07:00").all()
+    assert (ps["due_at"] == "").all()  # no promise given
 
 
 def test_geojson_and_map(plan, small_problem, tmp_path):

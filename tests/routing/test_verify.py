@@ -291,7 +291,7 @@ def test_late_is_reported_not_a_violation():
     p = build_problem(_with("due_min", [np.nan, np.nan, end - 7.0, np.nan, np.nan, np.nan]),
                       make_fleet(), STATION)
     routes, _ = schedule_routes(p, GOOD)
-    parcels, late = parcel_table(p, routes, p.drone_queue)
+    _parcels, late = parcel_table(p, routes, p.drone_queue)
     assert late["parcel_id"].tolist() == ["s2-1", "s2-2"]
     assert late["late_min"].tolist() == pytest.approx([7.0, 7.0])
     v = _verify(p, routes, late=late)

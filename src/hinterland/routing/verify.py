@@ -222,14 +222,14 @@ def _stops_from_parcels(raw: pd.DataFrame, assignment: pd.DataFrame, params: Any
         viol.append(("grouping", None, None, f"parcel {pid!r} is in {int(twice[pid])} stops"))
     a = a[a["parcel_id"].isin(known)].drop_duplicates("parcel_id")
     m = p.merge(a, on="parcel_id", how="inner")
-    for sid, g in m.groupby("stop_id", sort=False):
-        if g["key"].nunique() > 1:
-            viol.append(("grouping", None, str(sid), "parcels of different addresses"))
-    for key, g in m.groupby("key", sort=False):
-        if g["stop_id"].nunique() > 1:
-            viol.append(("grouping", None, None, f"address {key!r} split over stops"))
+    keys_per_stop = m.groupby("stop_id", sort=False)["key"].nunique()
+    for sid in keys_per_stop.index[keys_per_stop > 1]:
+        viol.append(("grouping", None, str(sid), "parcels of different addresses"))
+    stops_per_key = m.groupby("key", sort=False)["stop_id"].nunique()
+    for key in stops_per_key.index[stops_per_key > 1]:
+        viol.append(("grouping", None, None, f"address {key!r} split over stops"))
     g = m.groupby("stop_id", sort=False)
-    n = g.size()
+    n: pd.Series = g.size()
     s = pd.DataFrame({
         "stop_id": n.index.astype(str),
         "lat": g["lat"].first().to_numpy(),
@@ -371,13 +371,15 @@ def verify_plan(
     first = routes.sort_values(["route_id", "seq"]).groupby("route_id", sort=True).first()
     if "wave_min" not in first.columns:
         first["wave_min"] = math.nan
-    for (vt, wave), n in first.groupby(["vehicle_type", "wave_min"], dropna=False).size().items():
+    used = first.groupby(["vehicle_type", "wave_min"], dropna=False).size()
+    for key, n_used in used.items():
+        vt, wave = str(key[0]), key[1]  # type: ignore[index]
         if vt not in fl:
             viol.append(("unknown_vehicle_type", None, None, f"vehicle type {vt!r}"))
-        elif n > int(fl[str(vt)]["count"]):
+        elif int(n_used) > int(fl[vt]["count"]):
             viol.append(("fleet_exceeded", None, None,
-                         f"{n} routes of {vt!r} on wave {wave}, fleet has "
-                         f"{int(fl[str(vt)]['count'])}"))
+                         f"{int(n_used)} routes of {vt!r} on wave {wave}, fleet has "
+                         f"{int(fl[vt]['count'])}"))
 
     # --- per route: loads and schedule, forward from the wave
     km_total = hours_total = cost_total = 0.0
@@ -488,11 +490,11 @@ def verify_plan(
                        + float(v["fixed_cost_usd"]))
 
     late = pd.DataFrame(late_rows, columns=list(LATE_COLUMNS))
-    rep = ({} if reported_late is None else
-           dict(zip(reported_late["parcel_id"].astype(str),
-                    pd.to_numeric(reported_late["late_min"]).to_numpy(float), strict=True)))
+    said_late: dict[str, float] = ({} if reported_late is None else {
+        str(k): float(m) for k, m in zip(reported_late["parcel_id"],
+                                         pd.to_numeric(reported_late["late_min"]), strict=True)})
     for x in _records(late):
-        said = rep.get(str(x["parcel_id"]), 0.0)
+        said = said_late.get(str(x["parcel_id"]), 0.0)
         if said < float(x["late_min"]) - TOL_MIN:
             viol.append(("late", int(x["route_id"]), str(x["stop_id"]),
                          f"parcel {x['parcel_id']} {float(x['late_min']):.2f} min late, "

@@ -93,7 +93,13 @@ def _write_outputs(
     out: Path, plan: Any, problem: Any, stops: pd.DataFrame, k: dict[str, Any]
 ) -> dict[str, str]:
     """Write every output file into ``out``: all of them, or none (one transaction)."""
-    from hinterland.routing.outputs import load_plan, route_map, route_sheets, routes_geojson
+    from hinterland.routing.outputs import (
+        load_plan,
+        parcel_sheet,
+        route_map,
+        route_sheets,
+        routes_geojson,
+    )
 
     parcels = None
     if "parcel_ids" in stops.columns:
@@ -108,6 +114,7 @@ def _write_outputs(
             "summary": files.table(plan.summary, out / "route_summary.csv"),
             "route_sheets": files.table(route_sheets(plan), out / "route_sheets.csv"),
             "load_plan": files.table(load_plan(plan, parcels), out / "load_plan.csv"),
+            "parcels": files.table(parcel_sheet(plan, problem), out / "parcels.csv"),
             "unserved": files.table(plan.unserved, out / "unserved.csv"),
             "violations": files.table(plan.violations, out / "violations.csv"),
             "drone_queue": files.table(plan.drone_queue, out / "drone_queue.csv"),
@@ -171,6 +178,9 @@ def route(
         bool, typer.Option("--in-process", help="Solve sectors in-process, no Dask.")
     ] = False,
     drones: Annotated[bool, typer.Option(help="Move drone-eligible stops to drones.")] = True,
+    allow_early: Annotated[
+        bool, typer.Option("--allow-early", help="Deliver today parcels promised for later.")
+    ] = False,
     out: Annotated[Path | None, typer.Option(help="Folder for all outputs.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -178,7 +188,13 @@ def route(
     from hinterland.routing.decompose import DECOMPOSE_ABOVE, plan_routes_decomposed
     from hinterland.routing.engine import free_cores
     from hinterland.routing.outputs import kpis
-    from hinterland.routing.problem import RoutingParams, Station, build_problem, default_fleet
+    from hinterland.routing.problem import (
+        RoutingParams,
+        Station,
+        build_problem,
+        build_problem_from_parcels,
+        default_fleet,
+    )
     from hinterland.routing.solve import plan_routes
     from hinterland.routing.station_day import station_day
 
@@ -189,21 +205,17 @@ def route(
     if out is not None:
         check_output_dir(out)
     if parcels_file is not None:
-        from hinterland.routing.problem import parcels_to_stops
-
-        table = parcels_to_stops(
-            _read_table(parcels_file, str(parcels_file)), RoutingParams(drone_queue=drones)
-        )
+        table = _read_table(parcels_file, str(parcels_file))
         lat, lon = _station(station, str(parcels_file))
         st = Station("station", lat, lon)
-        source = f"stops grouped from {parcels_file}"
+        source = str(parcels_file)
     elif stops_file is not None:
         table = _read_table(stops_file, str(stops_file))
         lat, lon = _station(station, str(stops_file))
         st = Station("station", lat, lon)
         source = str(stops_file)
     elif county is not None:
-        table, st = station_day(county, stops, seed=seed, handoffs=handoffs)
+        table, st = station_day(county, stops, seed=seed, handoffs=handoffs, promises=True)
         source = f"county {county}"
     else:
         raise InputError(
@@ -213,9 +225,10 @@ def route(
     fleet = (
         _read_table(fleet_file, str(fleet_file)) if fleet_file else default_fleet(vans, step_vans)
     )
-    params = RoutingParams(drone_queue=drones)
+    params = RoutingParams(drone_queue=drones, allow_early=allow_early)
     t0 = time.perf_counter()
-    problem = build_problem(table, fleet, st, params=params, source=source)
+    build = build_problem_from_parcels if parcels_file is not None else build_problem
+    problem = build(table, fleet, st, params=params, source=source)
     big = problem.n_stops > DECOMPOSE_ABOVE
     use_sectors = decompose == "on" or (decompose == "auto" and big)
     show = not as_json
@@ -242,7 +255,7 @@ def route(
             )
     k = kpis(plan, problem)
     k["wall_seconds"] = time.perf_counter() - t0
-    files = _write_outputs(out, plan, problem, table, k) if out is not None else {}
+    files = _write_outputs(out, plan, problem, problem.raw_stops, k) if out is not None else {}
     if as_json:
         print_json(
             {

@@ -212,8 +212,12 @@ def register(app: typer.Typer) -> None:
                                     capacity=capacity)
             seconds = time.perf_counter() - started
             bar.update(task, description="re-checking choices")
-            cert = _certify(certify, result, seconds, engine, table)
-            problems = _disagreements(result, cert, engine, table)
+            from hinterland.promise.reference import EngineInputs
+
+            inputs = EngineInputs.from_engine(engine, partner_service=service, stock=stock_index,
+                                              capacity=capacity)
+            cert = _certify(certify, result, seconds, inputs, table)
+            problems = _disagreements(result, cert, inputs, table)
             choices = result.choices()
             bar.update(task, description="writing results")
             with Outputs() as files:  # all of them or none

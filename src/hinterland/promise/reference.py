@@ -224,29 +224,36 @@ class EngineInputs:
         The partner's service table (``zip``, ``office_id``, ``transit_days``,
         ``express_24h``, ``priority_same_day``), or ``None`` for its distance rule.
     stock
-        Local stock (``facility_id``, ``item_id``), or ``None`` (every site stocks what
-        the order's ``in_hub_stock`` flag says).
+        Local stock (``facility_id``, ``item_id`` table, or the engine's
+        :class:`~hinterland.promise.engine.StockIndex`), or ``None`` (every site stocks
+        what the order's ``in_hub_stock`` flag says).
+    capacity
+        The batch was promised with site capacities binding (the verifier then accepts
+        capacity slips and counts parcels per site and day).
     """
 
     facilities: pd.DataFrame
     zips: pd.DataFrame
     model: OperatingModel = field(default_factory=OperatingModel)
     partner_service: pd.DataFrame | None = None
-    stock: pd.DataFrame | None = None
+    stock: Any = None
+    capacity: bool = False
 
     @classmethod
     def from_engine(cls, engine: Any, *, model: OperatingModel | None = None,
                     partner_service: pd.DataFrame | None = None,
-                    stock: pd.DataFrame | None = None) -> EngineInputs:
+                    stock: Any = None, capacity: bool = False) -> EngineInputs:
         """The inputs an engine was built from (its facility and ZIP tables, its model).
 
         The engine keeps no copy of a partner service table it was given: pass the same
         ``partner_service`` here (``None`` means the partner's distance rule). ``model``
         overrides the engine's model (the reference then checks against *that* model).
+        ``stock`` is the stock table (or :class:`~hinterland.promise.engine.StockIndex`)
+        the batch was promised with; ``capacity`` whether capacities were binding.
         """
         return cls(facilities=engine.sites.facilities, zips=engine.zips,
                    model=model if model is not None else engine.model,
-                   partner_service=partner_service, stock=stock)
+                   partner_service=partner_service, stock=stock, capacity=capacity)
 
 
 @dataclass(frozen=True)
@@ -318,6 +325,7 @@ class Reference:
 
     def __init__(self, inputs: EngineInputs) -> None:
         self.m = inputs.model
+        self.capacity_binding = inputs.capacity
         fac = inputs.facilities.reset_index(drop=True)
         self.fac_id = [str(x) for x in fac["id"]]
         self.fac_lat = [float(x) for x in fac["lat"]]
@@ -338,6 +346,11 @@ class Reference:
                              np.array([self.fac_lon[i] for i in rows], dtype=float))
                       for kind, rows in self.rows.items()}
         self._pos = {kind: np.array(rows, dtype=np.int64) for kind, rows in self.rows.items()}
+        given = (pd.to_numeric(fac["capacity_per_day"], errors="coerce").tolist()
+                 if "capacity_per_day" in fac.columns else [math.nan] * n)
+        self._given_capacity = [float(x) for x in given]
+        self._drone_rows = set(self.rows["drone"])
+        self._van_rows = set(self.rows["station"])
         self._offset_cache: dict[str, float] = {}
         self.fac_offset = [self._offset(self._zone(self.fac_lat[i], self.fac_lon[i]))
                            for i in range(n)]
@@ -351,9 +364,7 @@ class Reference:
         self._zip_arr = (np.array(self.zip_lat), np.array(self.zip_lon))
         self.zip_position = {c: i for i, c in enumerate(self.zip_code)}
         self._service_table = self._read_service(inputs.partner_service)
-        self._stock = (None if inputs.stock is None else
-                       {(str(f), str(i)) for f, i in zip(inputs.stock["facility_id"],
-                                                         inputs.stock["item_id"], strict=True)})
+        self._stock = None if inputs.stock is None else self._read_stock(inputs.stock)
         self._feeder_cache: dict[int, list[tuple[int, float]]] = {}
         self._service_cache: dict[int, list[_Service | None]] = {}
         self._hours_cache: dict[int, tuple[float, float]] = {}
@@ -377,6 +388,16 @@ class Reference:
         zone = (self._zip_zone[row] if self._zip_zone is not None
                 else self._zone(self.zip_lat[row], self.zip_lon[row]))
         return self._offset(zone)
+
+    def _read_stock(self, stock: Any) -> set[tuple[str, str]]:
+        """(facility id, item id) pairs stocked: a table, or an engine's stock index
+        (its sorted keys ``facility row x items + item code`` decoded)."""
+        if isinstance(stock, pd.DataFrame):
+            return {(str(f), str(i)) for f, i in zip(stock["facility_id"], stock["item_id"],
+                                                     strict=True)}
+        items = [str(x) for x in stock.items]
+        width = max(len(items), 1)
+        return {(self.fac_id[int(k) // width], items[int(k) % width]) for k in stock.keys}
 
     def _read_service(self, table: pd.DataFrame | None) -> dict[str, _Service] | None:
         if table is None:
@@ -493,6 +514,22 @@ class Reference:
                 hours = (opens, max(min(dr.close_min, minute(s["sunset"])), opens))
             self._hours_cache[row] = hours
         return self._hours_cache[row]
+
+    def capacity(self, row: int) -> float:
+        """Daily capacity of a site: its ``capacity_per_day`` where the facility table
+        gives one; else van parcels at van sites, drone sorties (flying hours x flights
+        an hour x availability, whole) at drone sites; ``inf`` elsewhere."""
+        given = self._given_capacity[row]
+        if row in self._drone_rows:
+            if math.isfinite(given):
+                return given
+            dr = self.m.drone
+            opens, closes = self.drone_hours(row)
+            return float(math.floor((closes - opens) / 60.0 * dr.flights_per_hour
+                                    * dr.availability))
+        if row in self._van_rows:
+            return given if math.isfinite(given) else self.m.station.capacity_per_day
+        return math.inf
 
     def _stocked(self, order: RefOrder, row: int) -> bool:
         if not order.in_stock:

@@ -20,13 +20,15 @@ the chosen option is the policy's pick among the engine's own options).
 Without raw inputs (``inputs=None``, the older call) only the consistency checks run,
 and the certificate says so (``checks["rederived"]`` is false).
 
-Not re-derived: capacity binding (``capacity=True`` batches slip options by whole
-days; the reference computes the unbound options, so such batches disagree where a
-site was full).
+Capacity binding (``capacity=True``) is checked, not re-derived: a capacity site's
+option may be the reference's one to three days later or gone (``AT_CAPACITY``), and
+the chosen parcels per site and day must fit each site's capacity; which orders were
+the ones to slip is the engine's (order-time order), not re-checked.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -56,6 +58,10 @@ __all__ = ["DEFAULT_SAMPLE", "EngineInputs", "Problem", "Recheck", "certify", "r
 DEFAULT_SAMPLE = 2_000
 
 _PEX, _PPR = MODE_NAMES.index("postal_express_24h"), MODE_NAMES.index("postal_priority_same_day")
+_HUB, _FCV, _DRONE = (MODE_NAMES.index(x) for x in ("hub_van", "fc_van", "drone"))
+#: Modes whose sites have a daily capacity (the van site, the drone site).
+_CAPACITY_MODES = (_HUB, _FCV, _DRONE)
+_gone = Option(promised=None, cost=frozenset({-1}), reason=int(Reason.AT_CAPACITY))
 
 
 @dataclass
@@ -91,6 +97,7 @@ class _Found:
     def __init__(self) -> None:
         self.problems: list[str] = []
         self.details: list[Problem] = []
+        self.slips = 0
 
     def add(self, oid: str, row: int, mode: int | None, kind: str, text: str,
             engine: tuple[float, int, int, int, int] | None = None,
@@ -121,6 +128,10 @@ class Recheck:
         Sample size asked for (``None``: all) and its seed.
     disagreeing
         Ids of the orders with at least one problem (in row order).
+    capacity_slips
+        Options accepted as capacity slips (``capacity=True``).
+    capacity
+        Whether the batch was checked as promised with capacities binding.
     reference_objective
         The policy's objective recomputed from the reference's options and choices over
         the re-derived orders (total cost in USD under ``cheapest``, total promised
@@ -136,15 +147,24 @@ class Recheck:
     seed: int = 0
     disagreeing: list[str] = field(default_factory=list)
     reference_objective: float = math.nan
+    capacity_slips: int = 0
+    capacity: bool = False
 
 
-def _reference(inputs: Any) -> Reference:
+def _reference(inputs: Any, partner_service: pd.DataFrame | None = None,
+               stock: Any = None) -> Reference:
     if isinstance(inputs, Reference):
         return inputs
     if isinstance(inputs, EngineInputs):
+        if partner_service is not None or stock is not None:
+            inputs = dataclasses.replace(
+                inputs, partner_service=(inputs.partner_service if partner_service is None
+                                         else partner_service),
+                stock=inputs.stock if stock is None else stock)
         return Reference(inputs)
     if hasattr(inputs, "sites") and hasattr(inputs, "zips") and hasattr(inputs, "model"):
-        return Reference(EngineInputs.from_engine(inputs))
+        return Reference(EngineInputs.from_engine(inputs, partner_service=partner_service,
+                                                  stock=stock))
     raise TypeError("inputs must be EngineInputs, a Reference or a PromiseEngine")
 
 
@@ -277,8 +297,24 @@ def _show(opt: Option) -> str:
             f"{min(opt.cost)} cents, source {opt.source}, hand-off {opt.handoff}")
 
 
+def _slipped(acceptable: list[Option], p: float, c: int, r: int, s: int, h: int
+             ) -> Option | None:
+    """The engine's answer as a capacity slip of an acceptable option: the same option
+    one to three days later, or gone (``AT_CAPACITY``)."""
+    for o in acceptable:
+        if o.promised is None or o.reason != Reason.OK:
+            continue
+        if r == Reason.AT_CAPACITY and not math.isfinite(p) and c == -1:
+            return _gone
+        for days in (1, 2, 3):
+            later = frozenset(x + days * 1440 for x in o.promised)
+            if dataclasses.replace(o, promised=later).matches(p, c, r, s, h):
+                return dataclasses.replace(o, promised=later)
+    return None
+
+
 def _compare(result: Any, i: int, oid: str, order: RefOrder, opts: list[list[Option]],
-             found: _Found) -> float:
+             found: _Found, capacity: bool = False) -> float:
     """Compare order ``i`` with the reference; record problems; return the reference's
     objective contribution (0 when it chooses nothing)."""
     resolved_p: list[int | None] = []
@@ -291,6 +327,10 @@ def _compare(result: Any, i: int, oid: str, order: RefOrder, opts: list[list[Opt
         s = int(result.source[i, m])
         h = int(result.handoff[i, m])
         hit = next((o for o in acceptable if o.matches(p, c, r, s, h)), None)
+        if hit is None and capacity and m in _CAPACITY_MODES:
+            hit = _slipped(acceptable, p, c, r, s, h)
+            if hit is not None:
+                found.slips += 1
         if hit is None:
             want = acceptable[0]
             got = (f"{Reason(r).name} at {p:g} min, {c} cents, source {s}, hand-off {h}"
@@ -331,6 +371,25 @@ def _compare(result: Any, i: int, oid: str, order: RefOrder, opts: list[list[Opt
     return resolved_c[best] / 100.0 if result.policy == "cheapest" else float(p_best)
 
 
+def _capacity_used(result: Any, ref: Reference, ids: Sequence[str], found: _Found) -> None:
+    """Chosen parcels per (site, day) of the whole batch against each site's capacity."""
+    used: dict[tuple[int, int], list[int]] = {}
+    for i in range(len(result)):
+        m = int(result.chosen[i])
+        if m not in _CAPACITY_MODES:
+            continue
+        site = int(result.handoff[i, m] if m == _FCV else result.source[i, m])
+        day = max(0, math.floor(float(result.promised_min[i, m]) / 1440.0))
+        used.setdefault((site, day), []).append(i)
+    for (site, day), rows in used.items():
+        cap = ref.capacity(site)
+        if len(rows) > cap:
+            last = rows[-1]
+            found.add(ids[last], last, None, "capacity",
+                      f"site {ref.fac_id[site]} carries {len(rows)} chosen parcels on day "
+                      f"{day}, its capacity is {cap:g}")
+
+
 def _sample_rows(n: int, sample: int | None, seed: int) -> np.ndarray:
     if sample is None or n <= sample:
         return np.arange(n, dtype=np.int64)
@@ -339,8 +398,9 @@ def _sample_rows(n: int, sample: int | None, seed: int) -> np.ndarray:
 
 
 def recheck(result: Any, inputs: Any = None, *, orders: pd.DataFrame | None = None,
-            sample: int | None = DEFAULT_SAMPLE, seed: int = 0, limit: int | None = None
-            ) -> Recheck:
+            sample: int | None = DEFAULT_SAMPLE, seed: int = 0, limit: int | None = None,
+            partner_service: pd.DataFrame | None = None, stock: Any = None,
+            capacity: bool = False) -> Recheck:
     """Re-check ``result`` (see the module docstring); returns a :class:`Recheck`.
 
     Parameters
@@ -363,6 +423,15 @@ def recheck(result: Any, inputs: Any = None, *, orders: pd.DataFrame | None = No
         Seed of the sample.
     limit
         Check only the first ``limit`` orders (all by default).
+    partner_service, stock
+        The partner's service table and the stock table (or the engine's
+        :class:`~hinterland.promise.engine.StockIndex`) the engine was given, when
+        ``inputs`` is an engine (it keeps no copy of either).
+    capacity
+        The batch was promised with capacities binding: an option of a site with a
+        daily capacity may be the reference's option one to three days later, or gone
+        (``AT_CAPACITY``); the chosen parcels per site and day are counted against each
+        site's capacity (from the facility table and the operating model).
     """
     n_all = len(result)
     n = n_all if limit is None else min(int(limit), n_all)
@@ -371,7 +440,8 @@ def recheck(result: Any, inputs: Any = None, *, orders: pd.DataFrame | None = No
     found = _Found()
     _consistency(result, ids, n, found)
     if inputs is not None:
-        ref = _reference(inputs)
+        ref = _reference(inputs, partner_service, stock)
+        capacity = capacity or ref.capacity_binding
         rows = _sample_rows(n, sample, seed)
         out.rederived = True
         out.rederived_rows = rows
@@ -403,8 +473,13 @@ def recheck(result: Any, inputs: Any = None, *, orders: pd.DataFrame | None = No
                 if not math.isclose(got, want, rel_tol=0, abs_tol=1e-9):
                     found.add(oid, int(i), None, "input", f"{what} {got!r}, the order says "
                               f"{want!r}")
-            total += _compare(result, int(i), oid, order, ref.options(order), found)
+            total += _compare(result, int(i), oid, order, ref.options(order), found,
+                              capacity)
         out.reference_objective = total
+        out.capacity = capacity
+        if capacity:
+            _capacity_used(result, ref, ids, found)
+        out.capacity_slips = found.slips
     out.problems, out.details = found.problems, found.details
     for d in found.details:
         if d.order_id not in out.disagreeing:
@@ -414,19 +489,22 @@ def recheck(result: Any, inputs: Any = None, *, orders: pd.DataFrame | None = No
 
 def verify_choices(result: Any, inputs: Any = None, *, orders: pd.DataFrame | None = None,
                    sample: int | None = DEFAULT_SAMPLE, seed: int = 0,
-                   limit: int | None = None) -> list[str]:
+                   limit: int | None = None, partner_service: pd.DataFrame | None = None,
+                   stock: Any = None, capacity: bool = False) -> list[str]:
     """Problems found in ``result`` (empty when every checked order agrees).
 
     See :func:`recheck` for the parameters. Each message names its order
     (``"order <id> mode <mode>: ..."`` or ``"order <id>: ..."``).
     """
-    return recheck(result, inputs, orders=orders, sample=sample, seed=seed,
-                   limit=limit).problems
+    return recheck(result, inputs, orders=orders, sample=sample, seed=seed, limit=limit,
+                   partner_service=partner_service, stock=stock, capacity=capacity).problems
 
 
 def certify(result: Any, seconds: float, inputs: Any = None, *,
             orders: pd.DataFrame | None = None, sample: int | None = DEFAULT_SAMPLE,
-            seed: int = 0, limit: int | None = 100_000) -> Certificate:
+            seed: int = 0, limit: int | None = 100_000,
+            partner_service: pd.DataFrame | None = None, stock: Any = None,
+            capacity: bool = False) -> Certificate:
     """Certificate of a batch of choices.
 
     The objective is the total cost in USD (``cheapest``) or the total promised minutes
@@ -437,7 +515,9 @@ def certify(result: Any, seconds: float, inputs: Any = None, *,
     ``verified`` is true when the re-check finds no problem; ``checks`` carries the
     numbers of orders checked, the sample and seed, and the disagreeing orders.
     """
-    rc = recheck(result, inputs, orders=orders, sample=sample, seed=seed, limit=limit)
+    rc = recheck(result, inputs, orders=orders, sample=sample, seed=seed, limit=limit,
+                 partner_service=partner_service, stock=stock, capacity=capacity)
+    capacity = rc.capacity
     has = result.chosen >= 0
     rows = np.flatnonzero(has)
     c = result.chosen[rows].astype(np.int64)
@@ -445,7 +525,7 @@ def certify(result: Any, seconds: float, inputs: Any = None, *,
         objective = float(result.cost_cents[rows, c].sum()) / 100.0
     else:
         objective = float(result.promised_min[rows, c].sum())
-    whole = rc.rederived and len(rc.rederived_rows) == len(result)
+    whole = rc.rederived and len(rc.rederived_rows) == len(result) and not capacity
     bound = rc.reference_objective if whole else math.nan
     if rc.rederived:
         status = ("re-derived: every order" if whole else
@@ -463,6 +543,7 @@ def certify(result: Any, seconds: float, inputs: Any = None, *,
             "sample": rc.sample, "seed": rc.seed,
             "problems": len(rc.problems), "first_problems": rc.problems[:3],
             "disagreeing_orders": rc.disagreeing[:50], "disagreeing": len(rc.disagreeing),
+            "capacity": capacity, "capacity_slips": rc.capacity_slips,
             "chosen": int(has.sum()),
             "misses_tier": int((result.tier_reason == Reason.MISSES_TIER).sum()),
             "no_option": int((result.tier_reason == Reason.NO_OPTION).sum()),

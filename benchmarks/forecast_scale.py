@@ -22,7 +22,13 @@ Modes: ``single`` runs the blocks in this process; ``daskK`` on a
 ``LocalCluster`` with ``K`` single-threaded worker processes. Prints one CSV
 row per mode: ``mode, workers, series, hubs, seconds, series_per_s,
 forecast_cpu_s, assort_cpu_s, rmsse_holdout, same_day_share`` (expected by
-the plan's model), ``simulated_share`` (replayed), ``max_gap``, ``all_verified``.
+the plan's model), ``simulated_share`` (replayed), ``max_gap``, ``all_verified``,
+``coverage80`` (holdout coverage of the 80 % intervals, ``--global`` only) and
+``chosen`` (the most frequent choice of the blocks' selections).
+
+``--global`` adds the global LightGBM model (trained per block, i.e. across
+the block's hubs, with item and place attributes as static features) to the
+candidates and stocks with the calibrated predictive distribution.
 """
 
 from __future__ import annotations
@@ -56,10 +62,54 @@ def hub_table(n_hubs: int) -> pd.DataFrame:
     return g.rename(columns={"county_fips": "hub"})
 
 
+def place_table(hubs: pd.DataFrame) -> pd.DataFrame:
+    """Place attributes of the hubs' service areas (all ZIP areas of each county)."""
+    from hinterland.data.zip_areas import zip_areas
+    from hinterland.demand.coldstart import place_attributes
+
+    z = zip_areas()
+    z = z[z["county_fips"].astype(str).isin(set(hubs["hub"].astype(str)))]
+    z2h = pd.DataFrame({"zip": z["zip"], "hub": z["county_fips"].astype(str)})
+    return place_attributes(z, z2h)
+
+
+def block_features(
+    hubs: pd.DataFrame, places: pd.DataFrame, items: pd.DataFrame, n_items: int
+) -> pd.DataFrame:
+    """Static features of the block's rows (hub-major): item and place attributes."""
+    pl = places.reindex(np.repeat(hubs["hub"].astype(str).to_numpy(), n_items))
+    it = items.iloc[np.tile(np.arange(n_items), len(hubs))]
+    f = pd.DataFrame(
+        {
+            "category": pd.Categorical(it["category"].astype(str).to_numpy()),
+            "weight_kg": it["weight_kg"].to_numpy(dtype=float),
+            "cube_l": it["cube_l"].to_numpy(dtype=float),
+            "log_pop": np.log1p(pl["population"].to_numpy(dtype=float)),
+            "state": pd.Categorical(pl["state"].astype(str).to_numpy()),
+            "fc_km": pl["fc_km"].to_numpy(dtype=float),
+        }
+    )
+    for c in [c for c in places.columns if c.startswith("share_")]:
+        f[c] = pl[c].to_numpy(dtype=float)
+    return f
+
+
 def run_block(
-    hubs: pd.DataFrame, n_items: int, weeks: int, horizon: int, n_windows: int, seed: int
+    hubs: pd.DataFrame,
+    n_items: int,
+    weeks: int,
+    horizon: int,
+    n_windows: int,
+    seed: int,
+    places: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """Generate, forecast and stock one block of hubs; return sums for the summary."""
+    """Generate, forecast and stock one block of hubs; return sums for the summary.
+
+    With ``places`` (the ``--global`` mode) the candidates include the global
+    LightGBM model trained across the block's hubs with item and place
+    features, and stock levels use the calibrated predictive distribution
+    (:mod:`hinterland.demand.intervals`) instead of a Poisson one.
+    """
     from hinterland.demand.catalogue import generate_catalogue
     from hinterland.demand.metrics import per_series_errors
     from hinterland.demand.rates import DemandRates
@@ -80,8 +130,15 @@ def run_block(
     panel = units.astype(float)
     train, test = panel[:, :-horizon], panel[:, -horizon:]
     t0 = time.perf_counter()
+    gkw: dict[str, Any] = {}
+    models: tuple[str, ...] = FAST_MODELS
+    if places is not None:
+        from hinterland.demand.forecast import GLOBAL_MODEL
+
+        models = (*FAST_MODELS, GLOBAL_MODEL)
+        gkw["features"] = block_features(hubs, places, cat.items, n_items)
     sel = select_and_forecast(
-        train, horizon, models=FAST_MODELS, n_windows=n_windows, season_length=4
+        train, horizon, models=models, n_windows=n_windows, season_length=4, **gkw
     )
     # stock for the forecast of the next weeks (fit on all weeks): reuse the
     # holdout forecast to keep the work per series at one selection
@@ -94,6 +151,15 @@ def run_block(
             "units_per_day": sel.forecast.mean(axis=1) / 7.0,
         }
     )
+    coverage80 = float("nan")
+    if places is not None:
+        from hinterland.demand.intervals import calibrate, coverage, history_vmr
+
+        cal = calibrate(train, sel.validation_forecasts, horizon, level=0.8)
+        vmr_h = history_vmr(train)
+        demand["vmr"] = cal.predictive_vmr(vmr_h)
+        lo, hi = cal.interval(sel.forecast, vmr_h)
+        coverage80 = coverage(test, lo, hi)
     items = cat.items[["item", "cube_l"]]
     cap = pd.DataFrame({"hub": hubs["hub"], "slots": 1_500, "cube_l": 15_000.0})
     t1 = time.perf_counter()
@@ -119,6 +185,8 @@ def run_block(
         "verified": bool(summary["verified"].all()),
         "forecast_s": t_fc,
         "assort_s": t_as,
+        "coverage80": coverage80,
+        "chosen": sel.chosen,
     }
 
 
@@ -142,6 +210,8 @@ def _summarise(mode: str, workers: int, res: list[dict[str, Any]], secs: float) 
         ),
         "max_gap": max(r["max_gap"] for r in res),
         "all_verified": all(r["verified"] for r in res),
+        "coverage80": round(float(np.nanmean([r["coverage80"] for r in res])), 4),
+        "chosen": pd.Series([r["chosen"] for r in res]).value_counts().index[0],
     }
 
 
@@ -157,6 +227,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--scheduler", default=None, help="Dask scheduler (default: LocalCluster).")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument(
+        "--global",
+        dest="with_global",
+        action="store_true",
+        help="add the global LightGBM model (item + place features) and predictive stock",
+    )
     args = ap.parse_args(argv)
     n_hubs = max(1, args.series // args.items)
     hubs = hub_table(n_hubs)
@@ -164,12 +240,13 @@ def main(argv: list[str] | None = None) -> None:
         hubs.iloc[i : i + args.hubs_per_block] for i in range(0, len(hubs), args.hubs_per_block)
     ]
     seeds = [args.seed * 100_003 + i for i in range(len(blocks))]
-    job = (args.items, args.weeks, args.horizon, args.n_windows)
+    job: tuple[Any, ...] = (args.items, args.weeks, args.horizon, args.n_windows)
+    places = place_table(hubs) if args.with_global else None
     rows = []
     for mode in args.modes.split(","):
         t0 = time.perf_counter()
         if mode == "single":
-            res = [run_block(b, *job, s) for b, s in zip(blocks, seeds, strict=True)]
+            res = [run_block(b, *job, s, places) for b, s in zip(blocks, seeds, strict=True)]
             workers = 1
         elif mode.startswith("dask"):
             from hinterland.scale import dask_client
@@ -178,7 +255,7 @@ def main(argv: list[str] | None = None) -> None:
             with dask_client(args.scheduler, workers=workers) as client:
                 t0 = time.perf_counter()  # cluster start-up excluded, stated in docs
                 futs = [
-                    client.submit(run_block, b, *job, s, pure=False)
+                    client.submit(run_block, b, *job, s, places, pure=False)
                     for b, s in zip(blocks, seeds, strict=True)
                 ]
                 res = client.gather(futs)

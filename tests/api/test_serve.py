@@ -52,3 +52,16 @@ def test_serve_answers_on_loopback() -> None:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_busy_port_fails_before_serving_on() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "hinterland.cli", "serve", "--host",
+                               "127.0.0.1", "--port", str(port), "--no-warm"],
+                              capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 2
+    assert "already in use" in proc.stderr and "serving on" not in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from hinterland.io import atomic_path
-from hinterland.routing.problem import RoutingProblem, records
+from hinterland.routing.problem import DEFERRED_REASONS, RoutingProblem, records
 from hinterland.routing.solve import RoutePlan
 
 #: Parcel slots per shelf bay of a van (bay 1 is next to the door).
@@ -148,7 +148,9 @@ def kpis(plan: RoutePlan, problem: RoutingProblem) -> dict[str, float]:
 
     ``routes, stops_routed, parcels_routed, km, driver_hours, stops_per_route,
     cost_usd, cost_per_parcel_usd, co2_kg, co2_g_per_km`` (fleet-average),
-    ``unserved, drone_queue, late_parcels`` (served after their promise),
+    ``unserved`` (stops not served for want of vans or time), ``deferred`` (stops
+    not routed today: promised for a later day or ready after the last wave),
+    ``drone_queue, late_parcels`` (served after their promise),
     ``late_minutes_p90`` (0 when none), ``served_before_ready`` and ``verified``
     (the last three as the independent verifier recomputed them).
     """
@@ -170,7 +172,8 @@ def kpis(plan: RoutePlan, problem: RoutingProblem) -> dict[str, float]:
         "cost_per_parcel_usd": cost / parcels if parcels else math.nan,
         "co2_kg": co2_kg,
         "co2_g_per_km": 1000 * co2_kg / km if km else math.nan,
-        "unserved": len(plan.unserved),
+        "unserved": int((~plan.unserved["reason"].isin(DEFERRED_REASONS)).sum()),
+        "deferred": int(plan.unserved["reason"].isin(DEFERRED_REASONS).sum()),
         "drone_queue": len(plan.drone_queue),
         "late_parcels": int(plan.certificate.checks.get("late_parcels", len(plan.late))),
         "late_minutes_p90": float(plan.certificate.checks.get("late_minutes_p90", 0.0)),

@@ -100,6 +100,10 @@ FLEET_COLUMNS = (
 STEP_VAN = {"parcels": 300, "cube_l": 18_000.0, "cost_per_hour_usd": 48.0,
             "cost_per_km_usd": 0.62, "co2_kg_per_km": 0.40}
 
+#: Reasons a stop is not routed today that are not failures: its promise is for a
+#: later day, or it is ready after the day's last wave.
+DEFERRED_REASONS = ("due_later", "ready_after_last_wave")
+
 UNSERVED_REASONS = (
     "exceeds_vehicle_capacity",
     "unreachable_in_shift",

@@ -106,7 +106,7 @@ def rural_day_demo(
         "routes": {
             "station": problem.station.station_id,
             "parcels": len(p.parcels),
-            "stops": len(problem.raw_stops),
+            "stops": len(problem.raw_stops) - route_kpis["deferred"],  # today's
             **route_kpis,
             "certificate": routes.certificate.to_dict(),
         },

@@ -51,6 +51,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "promise",
     "route",
     "forecast",
+    "simulate",
     "demo",
 )
 

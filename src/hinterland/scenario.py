@@ -71,6 +71,34 @@ class TravelSettings(_Strict):
         )
 
 
+class RegionSettings(_Strict):
+    """The study region: 2-letter state codes (empty: the nation)."""
+
+    states: list[str] = Field(default_factory=lambda: ["MT"])
+
+
+class NetworkSettings(_Strict):
+    """The network: a facility file (``"default"``: the national demo network) and
+    files of sites to add (e.g. a design's new sites). Paths are relative to the
+    scenario file."""
+
+    facilities: str = "default"
+    add: list[str] = Field(default_factory=list)
+
+
+class SimSettings(_Strict):
+    """Simulation settings (:class:`hinterland.sim.SimSpec`; defaults documented there)."""
+
+    days: int = Field(default=7, ge=1, le=366)
+    start: str = "2026-03-02"
+    dispersion: float = Field(default=0.1, ge=0, le=5)
+    linehaul_cv: float = Field(default=0.05, ge=0, le=5)
+    route_cv: float = Field(default=0.08, ge=0, le=5)
+    fail_rate: float = Field(default=0.02, ge=0, lt=1)
+    capacity: bool = True
+    replications: int = Field(default=3, ge=2, le=100)
+
+
 class Scenario(_Strict):
     """A whole scenario: name, seed and one section per stage.
 
@@ -83,6 +111,9 @@ class Scenario(_Strict):
     travel: TravelSettings = Field(default_factory=lambda: TravelSettings())
     demand: dict[str, Any] = Field(default_factory=dict)
     operations: dict[str, Any] = Field(default_factory=dict)
+    region: RegionSettings = Field(default_factory=lambda: RegionSettings())
+    network: NetworkSettings = Field(default_factory=lambda: NetworkSettings())
+    sim: SimSettings = Field(default_factory=lambda: SimSettings())
 
     def demand_rates(self) -> DemandRates:
         """The demand rates: documented defaults with this scenario's overrides."""

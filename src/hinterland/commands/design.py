@@ -155,14 +155,16 @@ def register(app: typer.Typer) -> None:
             check_output_dir(out_dir)
         zips = filter_states(zip_areas(), split_options(state))
         model = operating_model(scenario)
-        rates = None
+        from hinterland.demand.rates import DemandRates
+
+        rates = DemandRates()
         if scenario is not None:
             from hinterland.scenario import load_scenario
 
             rates = load_scenario(scenario).demand_rates()
         spec = DesignSpec(
             order_min=clock_minutes(order_time, "--order-time"),
-            **({"demand": rates} if rates is not None else {}),
+            demand=rates,
             objective=objective,
             target_class=target,
             weight=weight,

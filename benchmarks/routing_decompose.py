@@ -6,7 +6,8 @@ Usage::
         --secs 60 [--seed 1] > benchmarks/results/cvrp_station_day_decompose.csv
 
 For each size a rural station day is generated (real ZIP areas of the county,
-:func:`hinterland.routing.station_day`), then solved twice with the same total
+:func:`hinterland.routing.station_day` with ready and due times, vans on the operating
+model's waves), then solved twice with the same total
 wall-time budget on the same machine:
 
 * ``monolithic``: :func:`hinterland.routing.plan_routes` with ``workers=2`` (two
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
         ]
     )
     for n in (int(x) for x in args.stops.split(",")):
-        stops, station = station_day(args.county, n, seed=args.seed, handoffs=3)
+        stops, station = station_day(args.county, n, seed=args.seed, handoffs=3, promises=True)
         vans = max(40, math.ceil(n / 60))
         problem = build_problem(stops, default_fleet(vans, vans // 5), station)
         for method in ("monolithic", "sectors"):

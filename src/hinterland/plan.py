@@ -275,16 +275,21 @@ def solve_routes(
 ) -> RoutePlan:
     """Solve a routing problem whole or by sectors (the one place that decides).
 
-    ``"auto"`` decomposes above
-    :data:`hinterland.routing.decompose.DECOMPOSE_ABOVE` stops.
+    ``"auto"`` decomposes above :data:`hinterland.routing.decompose.DECOMPOSE_ABOVE`
+    stops when Dask is installed (the ``scale`` extra) and solves whole otherwise;
+    ``"on"`` always decomposes (and needs Dask).
     """
+    from importlib.util import find_spec
+
     from hinterland.routing import plan_routes, plan_routes_decomposed
     from hinterland.routing.decompose import DECOMPOSE_ABOVE
 
     if decompose not in ("auto", "on", "off"):
         raise HinterlandError(f"decompose must be auto, on or off, not {decompose!r}")
     big = problem.n_stops > DECOMPOSE_ABOVE
-    if decompose == "on" or (decompose == "auto" and big):
+    if decompose == "on" and find_spec("distributed") is None:
+        raise HinterlandError("sector decomposition runs on Dask: pip install 'hinterland[scale]'")
+    if decompose == "on" or (decompose == "auto" and big and find_spec("distributed")):
         return plan_routes_decomposed(problem, time_limit_s=time_limit_s, seed=seed)
     return plan_routes(problem, time_limit_s=time_limit_s, seed=seed)
 

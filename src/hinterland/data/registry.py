@@ -10,7 +10,11 @@ Resolution order of the data folder:
 1. ``HINTERLAND_DATA_DIR`` (also set by the CLI's ``--data-dir``);
 2. a ``shared/data`` mirror beside the working directory or the source checkout
    (``../shared/data`` holding ``SHA256SUMS``);
-3. the pooch cache (``pooch.os_cache("hinterland")``), filled by download.
+3. the pooch cache (``pooch.os_cache("hinterland")``), filled by download (three
+   retries per file).
+
+A file with no public URL ships inside the package (``hinterland/data/``,
+:attr:`DataFile.packaged`) and is read from there when the data folder lacks it.
 """
 
 from __future__ import annotations
@@ -27,15 +31,24 @@ from hinterland.core.errors import DataFileError
 _RAW = "https://raw.githubusercontent.com"
 
 
+#: Folder of the files that ship inside the package.
+PACKAGED_DIR = Path(__file__).resolve().parent
+
+
 @dataclass(frozen=True)
 class DataFile:
-    """One registered file: its name in the mirror, sha256, public URL and licence."""
+    """One registered file: its name in the mirror, sha256, public URL and licence.
+
+    ``packaged`` names the copy inside :data:`PACKAGED_DIR` of a file that has no
+    public URL (empty for downloadable files).
+    """
 
     name: str
     sha256: str
     url: str
     licence: str
     description: str
+    packaged: str = ""
 
 
 def _gh(repo: str, commit: str, path: str) -> str:
@@ -70,6 +83,7 @@ _FILES: tuple[DataFile, ...] = (
         "",
         "public domain (transcribed from the USDA ERS RUCA xlsx)",
         "labels of the primary RUCA codes",
+        packaged="ruca2010_primary_code_descriptions.csv",
     ),
     DataFile(
         "counties/uscounties_simplemaps.csv",
@@ -233,6 +247,7 @@ def _downloader() -> pooch.Pooch:
         base_url="",
         registry={f.name: f"sha256:{f.sha256}" for f in _FILES},
         urls={f.name: f.url for f in _FILES if f.url},
+        retry_if_failed=3,
     )
 
 
@@ -253,8 +268,11 @@ def data_path(name: str) -> Path:
     if entry is None:
         raise DataFileError(f"unknown data file {name!r}; known: {', '.join(sorted(REGISTRY))}")
     folder = data_dir()
+    packaged = PACKAGED_DIR / entry.packaged if entry.packaged else None
     if folder is not None:
         path = folder / name
+        if not path.is_file() and packaged is not None:
+            path = packaged
         if not path.is_file():
             raise DataFileError(
                 f"data file {name} is missing from {folder}. Copy it from the mirror, "
@@ -262,6 +280,9 @@ def data_path(name: str) -> Path:
             )
         _check_hash(entry, path)
         return path
+    if packaged is not None:
+        _check_hash(entry, packaged)
+        return packaged
     if not entry.url:
         raise DataFileError(
             f"data file {name} has no public download URL; set {ENV_VAR} to a folder holding it"

@@ -5,6 +5,8 @@ Usage::
     python benchmarks/mclp_national.py [DATA_DIR] [--p 50,200,1000] [--radius-min 60,30]
         [--candidates 10000] [--time-limit 120] [--gap 0.001] [--threads 2]
         [--peer-time-limit 300] [--peer-p 50] [--no-peer] [--out results.csv]
+        [--coverage radius|promise] [--target next_day,same_day] [--order-time 12:00]
+        [--profile-pairs]
 
 ``DATA_DIR`` is a hinterland data mirror (default ``$HINTERLAND_DATA_DIR``). Demand:
 every ZIP area, weighted by population. Candidates: the ``--candidates`` most
@@ -16,6 +18,19 @@ the ZIP area's rurality, 5 min access). Prints CSV to stdout
 spopt's ``MCLP`` gets the same instance as a dense cost matrix (float32 drive
 minutes, pairs outside the radius set beyond it) and solves with HiGHS through
 PuLP, in a subprocess killed after ``--peer-time-limit`` plus a build allowance.
+
+``--coverage promise`` builds the pairs as design does
+(:func:`hinterland.network.design._coverage_pairs`, called as is): the candidates are
+hybrid hubs at the ``--candidates`` most populous ZIP-area centroids, line haul comes
+from the default network's fulfillment centers, and a hub covers a ZIP area when the
+promise engine's mode rules give an order placed there at ``--order-time`` (local)
+the ``--target`` tier or better from that hub alone
+(:func:`hinterland.network.coverage.pair_tiers`). ZIP areas the fulfillment centers
+already give that tier count as covered by existing sites. It prints
+``coverage,target,p,solver,objective,bound,gap,seconds,status,points,candidates,pairs,
+pairs_seconds,existing_rows`` (``pairs_seconds``: promise coverage of the existing
+sites plus the pair building); ``--profile-pairs`` prints the pair building's
+profile (top functions by cumulative time) to stderr. No peer runs in this mode.
 """
 
 from __future__ import annotations
@@ -28,6 +43,10 @@ import sys
 import time
 
 HEADER = "radius_min,p,solver,objective,bound,gap,seconds,status,points,candidates,pairs"
+PROMISE_HEADER = (
+    "coverage,target,p,solver,objective,bound,gap,seconds,status,points,candidates,pairs,"
+    "pairs_seconds,existing_rows"
+)
 
 
 def _instance(n_candidates: int, radius_min: float):
@@ -38,6 +57,82 @@ def _instance(n_candidates: int, radius_min: float):
     cands = z.nlargest(n_candidates, "population").reset_index(drop=True)
     pairs = TravelModel().within(z, cands, radius_min=radius_min)
     return z, cands, pairs
+
+
+def _promise_instance(n_candidates: int, target: str, order_min: float, profile: bool):
+    """ZIP areas, hub candidates, design's coverage pairs for ``target``, and timings."""
+    import cProfile
+    import pstats
+
+    import pandas as pd
+
+    from hinterland.data import zip_areas
+    from hinterland.network.coverage import PROMISE_CLASSES, promise_coverage
+    from hinterland.network.default_network import fulfillment_centers
+    from hinterland.network.design import DesignSpec, _coverage_pairs
+    from hinterland.operations import OperatingModel
+
+    z = zip_areas().reset_index(drop=True)
+    top = z.nlargest(n_candidates, "population")
+    cands = pd.DataFrame(
+        {
+            "id": "zip-" + top["zip"].astype(str),
+            "kind": "hybrid_hub",
+            "lat": top["lat"].to_numpy(float),
+            "lon": top["lon"].to_numpy(float),
+            "holds_inventory": True,
+        }
+    ).reset_index(drop=True)
+    fcs = fulfillment_centers()
+    model = OperatingModel()
+    spec = DesignSpec(target_class=target, weight="population", order_min=order_min)
+    prof = cProfile.Profile() if profile else None
+    t0 = time.perf_counter()
+    if prof is not None:
+        prof.enable()
+    base = promise_coverage(z, fcs, model, order_min=spec.order_min)
+    level = {c: i for i, c in enumerate(PROMISE_CLASSES)}
+    before = base["promise_class"].map(level).to_numpy()
+    rows, cols, existing_rows = _coverage_pairs(z, cands, fcs, spec, model, before)
+    seconds = time.perf_counter() - t0
+    if prof is not None:
+        prof.disable()
+        print(f"# pair building profile, target {target}", file=sys.stderr)
+        pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
+    return z, cands, rows, cols, existing_rows, seconds
+
+
+def _run_promise(args: argparse.Namespace) -> int:
+    """The six cases on the promise engine's coverage (``--coverage promise``)."""
+    from hinterland.network.maxcover import solve_max_coverage
+
+    hh, mm = (int(x) for x in args.order_time.split(":"))
+    print(PROMISE_HEADER, flush=True)
+    for target in (t for t in args.target.split(",") if t):
+        z, cands, rows, cols, existing_rows, pair_s = _promise_instance(
+            args.candidates, target, hh * 60.0 + mm, args.profile_pairs
+        )
+        size = f"{len(z)},{len(cands)},{len(rows)}"
+        for p in (int(x) for x in args.p.split(",")):
+            res = solve_max_coverage(
+                z["population"].to_numpy(float),
+                rows,
+                cols,
+                len(cands),
+                max_count=p,
+                existing_rows=existing_rows,
+                time_limit=args.time_limit,
+                mip_gap=args.gap,
+                threads=args.threads,
+            )
+            c = res.certificate
+            status = c.status if c.verified else f"{c.status}_UNVERIFIED"
+            print(
+                f"promise,{target},{p},hinterland,{c.objective:.0f},{c.bound:.0f},{c.gap:.6f},"
+                f"{c.seconds:.2f},{status},{size},{pair_s:.2f},{len(existing_rows)}",
+                flush=True,
+            )
+    return 0
 
 
 def _spopt_one(n_candidates: int, radius_min: float, p: int, time_limit: float) -> None:
@@ -72,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peer-time-limit", type=float, default=300.0)
     ap.add_argument("--peer-p", default="50", help="p values spopt is run for")
     ap.add_argument("--no-peer", action="store_true")
+    ap.add_argument("--coverage", choices=("radius", "promise"), default="radius")
+    ap.add_argument("--target", default="next_day,same_day", help="tiers (promise coverage)")
+    ap.add_argument("--order-time", default="12:00", help="local order time (promise coverage)")
+    ap.add_argument("--profile-pairs", action="store_true")
     ap.add_argument("--spopt-one", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.data_dir:
@@ -80,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         n_c, rad, p, lim = args.spopt_one
         _spopt_one(int(n_c), float(rad), int(p), float(lim))
         return 0
+    if args.coverage == "promise":
+        return _run_promise(args)
     from hinterland.network.maxcover import solve_max_coverage
 
     print(HEADER, flush=True)

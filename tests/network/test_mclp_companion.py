@@ -12,16 +12,11 @@ import pytest
 import scipy.sparse as sp
 
 from hinterland.network._highs import solve_milp
-from hinterland.network.maxcover import (
-    _covered_weight,
-    _exact,
-    _GapWatch,
-    _model,
-    _restricted_stop,
-    greedy_cover,
-    solve_max_coverage,
-)
-from hinterland.network.mclp_companion import Companion, _write, collect_companion, start_companion
+from hinterland.network.mclp.companion import Companion, _write, collect_companion, start_companion
+from hinterland.network.mclp.heuristics import greedy_cover
+from hinterland.network.mclp.model import covered_weight, model_rows
+from hinterland.network.mclp.params import SolveStats
+from hinterland.network.mclp.solve import _exact, _GapWatch, _restricted_stop, solve_max_coverage
 
 
 def _random(seed: int, n: int, m: int, pairs: int) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -40,7 +35,7 @@ def test_companion_answers_with_a_valid_bound_and_solution() -> None:
     assert got is not None
     chosen, bound, status = got
     assert status == "optimal" and chosen is not None and len(chosen) <= 3
-    value = _covered_weight(a, w, chosen)
+    value = covered_weight(a, w, chosen)
     assert bound == pytest.approx(value)
     assert not c.path.exists() and not c.answer_path.exists()
     assert c.process.poll() is not None
@@ -57,7 +52,7 @@ def test_companion_stopped_early_still_gives_a_valid_bound() -> None:
     assert c.process.poll() is not None and not c.answer_path.exists()
     assert got is not None
     chosen, bound, _ = got
-    value = _covered_weight(a, w, chosen) if chosen is not None else 0.0
+    value = covered_weight(a, w, chosen) if chosen is not None else 0.0
     assert bound >= value
     # no set of 40 sites may beat a valid bound: check against a solve of our own
     res = solve_max_coverage(w, *a.nonzero(), 600, max_count=40, time_limit=5, threads=1)
@@ -66,7 +61,7 @@ def test_companion_stopped_early_still_gives_a_valid_bound() -> None:
 
 def test_progress_reports_bounds_and_rejects_unknown_options() -> None:
     a, w = _random(2, 400, 80, 3000)
-    obj, mat, lo, hi = _model(a, w, 8, None, None)
+    obj, mat, lo, hi = model_rows(a, w, 8, None, None)
     integer = np.concatenate([np.ones(80, bool), np.zeros(400, bool)])
     model = (obj, mat, lo, hi, np.zeros(480), np.ones(480), integer)
     seen: list[tuple[float, bool]] = []
@@ -85,7 +80,7 @@ def test_progress_reports_bounds_and_rejects_unknown_options() -> None:
 
 def test_progress_returning_true_interrupts_with_what_was_found() -> None:
     a, w = _random(1, 3000, 600, 30000)  # HiGHS needs far more than a few events here
-    obj, mat, lo, hi = _model(a, w, 40, None, None)
+    obj, mat, lo, hi = model_rows(a, w, 40, None, None)
     integer = np.concatenate([np.ones(600, bool), np.zeros(3000, bool)])
     events: list[bool] = []
 
@@ -160,7 +155,7 @@ def test_peek_follows_the_answer_file_and_the_watch_counts_it(tmp_path) -> None:
         assert c.peek() == (None, 0.5 * total * 1.005, "time_limit")
         assert watch.closed(0.5 * total, total)  # the companion's bound closes it
         best = np.arange(10)  # every site: covers all that can be covered
-        value = _covered_weight(a, w, best)
+        value = covered_weight(a, w, best)
         _write(c.answer_path, (best, value * 1.005, "time_limit"))
         got = c.peek()
         assert got is not None and got[1] == value * 1.005
@@ -177,12 +172,12 @@ def test_pipeline_stops_once_the_companions_answer_closes_the_gap(tmp_path) -> N
     # closes the gap (here one claiming the start is optimal) ends it after the LP
     a, w = _random(5, 4000, 800, 40000)
     start = greedy_cover(a, w, 60)
-    value = _covered_weight(a, w, start)
+    value = covered_weight(a, w, start)
     proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     c = Companion(proc, tmp_path / "x.job", deadline=time.perf_counter() + 60)
     try:
         _write(c.answer_path, (start, value, "time_limit"))
-        stats: dict[str, float] = {}
+        stats = SolveStats()
         got = _exact(
             a,
             w,
@@ -199,6 +194,6 @@ def test_pipeline_stops_once_the_companions_answer_closes_the_gap(tmp_path) -> N
         )
     finally:
         collect_companion(c, wait=False)
-    assert stats["lp_bound"] > 1.1 * value  # the pipeline's own bound is far off
-    assert "block_bound" not in stats and "region_objective" not in stats
+    assert stats.lp_bound is not None and stats.lp_bound > 1.1 * value  # own bound far off
+    assert stats.block_bound is None and stats.region_objective is None
     assert got[1] >= value and got[3] == "time_limit"  # its own numbers do not close it

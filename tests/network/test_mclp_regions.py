@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from hinterland.network.maxcover import _covered_weight, greedy_cover
-from hinterland.network.mclp_regions import _region, region_search, region_seeds
+from hinterland.network.mclp.heuristics import greedy_cover
+from hinterland.network.mclp.model import covered_weight
+from hinterland.network.mclp.regions import _region, region_search, region_seeds
 
 
 def _line_instance(seed: int, n: int = 60, m: int = 20, reach: float = 0.12):
@@ -33,10 +34,10 @@ def _optimum(a: sp.csr_matrix, w: np.ndarray, k: int) -> float:
 def test_region_search_never_worse_and_keeps_count(seed: int) -> None:
     a, w = _line_instance(seed)
     start = np.arange(4, dtype=np.int64)  # a poor start: the first four sites
-    before = _covered_weight(a, w, start)
+    before = covered_weight(a, w, start)
     rs = region_search(a, w, start, start, deadline=time.perf_counter() + 30, max_sites=8)
     assert rs.value >= before - 1e-9
-    assert rs.value == pytest.approx(_covered_weight(a, w, rs.chosen))
+    assert rs.value == pytest.approx(covered_weight(a, w, rs.chosen))
     assert rs.chosen.shape[0] <= 4
     assert np.unique(rs.chosen).shape[0] == rs.chosen.shape[0]
 

@@ -31,6 +31,10 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from hinterland.network.mclp.model import covered_weight, milp, setdiff, union, unique
+from hinterland.network.mclp.params import DEFAULT_PARAMS
+from hinterland.network.mclp.reduce import shrink, to_dominators
+
 __all__ = ["RegionSearch", "region_search", "region_seeds"]
 
 
@@ -67,13 +71,13 @@ def region_seeds(y_lp: NDArray[np.float64], chosen: NDArray[np.int64]) -> NDArra
     diff = np.abs(y_lp - x)
     order = np.argsort(-diff, kind="stable")
     first = order[diff[order] > 1e-2]
-    return np.concatenate([first, np.setdiff1d(chosen, first)]).astype(np.int64)
+    return np.concatenate([first, setdiff(chosen, first)]).astype(np.int64)
 
 
 def _rows_of(csc: sp.csc_matrix, cols: NDArray[np.int64]) -> NDArray[np.int64]:
     if cols.size == 0:
         return np.zeros(0, np.int64)
-    return np.unique(csc[:, cols].indices).astype(np.int64)
+    return unique(csc[:, cols].indices).astype(np.int64)
 
 
 def _region(
@@ -97,7 +101,7 @@ def _region(
     inner: list[int] = []
     while level.size:
         for j in level[is_chosen[level]]:
-            serve = np.unique(csr[_rows_of(csc, np.asarray([j]))].indices)
+            serve = unique(csr[_rows_of(csc, np.asarray([j]))].indices)
             serve = serve[~is_chosen[serve]]
             grown = free.copy()
             grown[serve] = True
@@ -105,7 +109,7 @@ def _region(
                 return _pack(free, inner)
             free = grown
             inner.append(int(j))
-        nxt = np.unique(csr[_rows_of(csc, level)].indices)
+        nxt = unique(csr[_rows_of(csc, level)].indices)
         level = nxt[~seen[nxt]].astype(np.int64)
         seen[level] = True
     return _pack(free, inner)
@@ -113,7 +117,7 @@ def _region(
 
 def _pack(free: NDArray[np.bool_], inner: list[int]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     ins = np.asarray(sorted(inner), dtype=np.int64)
-    return np.union1d(np.nonzero(free)[0], ins).astype(np.int64), ins
+    return union(np.nonzero(free)[0], ins).astype(np.int64), ins
 
 
 def region_search(
@@ -123,12 +127,14 @@ def region_search(
     seeds: NDArray[np.int64],
     *,
     deadline: float,
-    max_sites: int = 300,
-    sub_seconds: float = 5.0,
-    patience: int = 25,
+    max_sites: int = DEFAULT_PARAMS.region_max_sites,
+    sub_seconds: float = DEFAULT_PARAMS.region_sub_seconds,
+    patience: int = DEFAULT_PARAMS.region_patience,
     stop: Callable[[float], bool] | None = None,
     threads: int = 1,
-    escalate: int = 0,
+    escalate: int = DEFAULT_PARAMS.region_escalate,
+    mip_gap: float = DEFAULT_PARAMS.region_mip_gap,
+    presolve: bool = DEFAULT_PARAMS.region_presolve,
 ) -> RegionSearch:
     """Improve a maximal coverage set region by region (see the module docstring).
 
@@ -162,14 +168,18 @@ def region_search(
         region of one size improves is often improved by regions twice as large
         (national p=1000 at 60 minutes: 318.974 M people after converging at 300
         sites, 318.992 M after 40 s more at 600).
+    mip_gap
+        Relative gap of each region problem.
+    presolve
+        HiGHS presolve on region problems (off by default: it costs more than it
+        saves on these small covering models; national p=1000 at 60 minutes: 86
+        regions in 30 s without, 40 with).
 
     Returns
     -------
     RegionSearch
         The improved set and what the search did.
     """
-    from hinterland.network.maxcover import _covered_weight, _milp, _shrink, _to_dominators
-
     t0 = time.perf_counter()
     csr = sp.csr_matrix(a, dtype=np.float64)
     csc = sp.csc_matrix(csr)
@@ -202,7 +212,7 @@ def region_search(
         outside[inner] = False
         if outside.any():
             donor = int(np.argmin(np.where(outside, loss, np.inf)))
-            free, inner = np.union1d(free, [donor]), np.union1d(inner, [donor])
+            free, inner = union(free, [donor]), union(inner, [donor])
         if inner.size == 0:
             continue
         # points no fixed chosen site covers
@@ -213,13 +223,13 @@ def region_search(
             settled[inner] = True
             continue
         sub = sp.csr_matrix(csr[rows][:, free])
-        before = _covered_weight(sub, w[rows], np.searchsorted(free, inner))
-        red, w_red, kept = _shrink(sub, w[rows], np.zeros(free.shape[0]))
-        start = np.searchsorted(kept, _to_dominators(sub, np.searchsorted(free, inner), kept))
+        before = covered_weight(sub, w[rows], np.searchsorted(free, inner))
+        red, w_red, kept = shrink(sub, w[rows], np.zeros(free.shape[0]))
+        start = np.searchsorted(kept, to_dominators(sub, np.searchsorted(free, inner), kept))
         left = deadline - time.perf_counter()
         if left <= 0:
             break
-        cand, _, _ = _milp(
+        cand, _, _ = milp(
             red,
             w_red,
             inner.shape[0],
@@ -227,11 +237,9 @@ def region_search(
             None,
             start,
             time_limit=min(sub_seconds, left),
-            mip_gap=1e-9,
+            mip_gap=mip_gap,
             threads=threads,
-            # presolve costs more than it saves on these small covering models
-            # (national p=1000 at 60 minutes: 86 regions in 30 s without, 40 with)
-            options={"presolve": "off"},
+            options=None if presolve else {"presolve": "off"},
         )
         regions += 1
         idle += 1
@@ -239,7 +247,7 @@ def region_search(
             settled[inner] = True
             continue
         new = free[kept[cand]]
-        after = _covered_weight(sub, w[rows], np.searchsorted(free, new))
+        after = covered_weight(sub, w[rows], np.searchsorted(free, new))
         if after > before + tol:
             improved += 1
             idle = 0
@@ -249,10 +257,10 @@ def region_search(
             cnt = np.asarray(csr @ is_chosen.astype(np.float64)).ravel()
             loss = np.asarray(csc.T @ (w * (cnt == 1))).ravel()
             settled[free] = False
-            queue.extend(int(j) for j in np.setdiff1d(new, inner))
+            queue.extend(int(j) for j in setdiff(new, inner))
         else:
             settled[inner] = True
     out = np.nonzero(is_chosen)[0].astype(np.int64)
     return RegionSearch(
-        out, _covered_weight(csr, w, out), regions, improved, time.perf_counter() - t0
+        out, covered_weight(csr, w, out), regions, improved, time.perf_counter() - t0
     )

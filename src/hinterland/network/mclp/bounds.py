@@ -1,5 +1,15 @@
-"""Block Lagrangian bound for maximal coverage: the LP's fractional parts solved as integers.
+"""Upper bounds for maximal coverage: LP, Lagrangian, fixing, and the block bound.
 
+* :func:`lp_relaxation` solves the LP of the MCLP model with HiGHS;
+* :func:`lagrangian_bound` turns any multipliers ``mu >= 0`` of the coverage rows
+  (e.g. the LP's approximate duals) into a **valid** bound;
+* :func:`lagrangian_fixing` closes or opens the sites whose forcing the other way
+  bounds the optimum below a threshold;
+* :func:`block_bound` is the block Lagrangian bound: the LP's fractional parts
+  solved as integers.
+
+The block bound
+---------------
 The LP bound of a large MCLP is weak exactly where the LP splits sites (``0 < y < 1``)
 that compete for the same points. This bound keeps those parts integer:
 
@@ -22,12 +32,14 @@ most its LP value). On the national instances measured so far it came out equal 
 the LP bound (the LP's duals leave the blocks degenerate; subgradient steps on the
 multipliers did not lower it within 70 iterations and were dropped), so its use
 today is mainly the sites each block picks: an integer guess shaped by the LP, which
-:func:`repair_count` brings to ``p`` sites and swaps then improve (p=1000 at 60
-minutes: 317.46 M people covered by greedy + swap, 318.0-318.4 M from the blocks).
+:func:`~hinterland.network.mclp.heuristics.repair_count` brings to ``p`` sites and
+swaps then improve (p=1000 at 60 minutes: 317.46 M people covered by greedy + swap,
+318.0-318.4 M from the blocks).
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -35,7 +47,18 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-__all__ = ["BlockBound", "block_bound", "fractional_blocks", "repair_count"]
+from hinterland.network._highs import solve_lp
+from hinterland.network.mclp.model import milp, model_rows, unique
+from hinterland.network.mclp.params import DEFAULT_PARAMS
+
+__all__ = [
+    "BlockBound",
+    "block_bound",
+    "fractional_blocks",
+    "lagrangian_bound",
+    "lagrangian_fixing",
+    "lp_relaxation",
+]
 
 
 @dataclass(frozen=True)
@@ -63,8 +86,94 @@ class BlockBound:
     seconds: float
 
 
+def lp_relaxation(
+    a: sp.csr_matrix,
+    wr: NDArray[np.float64],
+    count: int,
+    *,
+    time_limit: float,
+    threads: int,
+    method: str = DEFAULT_PARAMS.lp_method,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+    """LP of the MCLP model (no budget); returns (x, row duals, objective).
+
+    ``x`` holds the sites ``y`` then the points ``z`` (``nan`` everywhere when HiGHS
+    gave no solution). Duals may be approximate: take a bound from
+    :func:`lagrangian_bound`, not from the objective.
+    """
+    nr, mc = a.shape
+    obj, mat, lo, hi = model_rows(a, wr, count, None, None)
+    x, duals, lp_obj, _ = solve_lp(
+        obj,
+        mat,
+        lo,
+        hi,
+        np.zeros(mc + nr),
+        np.ones(mc + nr),
+        maximize=True,
+        time_limit=time_limit,
+        threads=threads,
+        method=method,
+    )
+    return x, duals, lp_obj
+
+
+def lagrangian_bound(
+    a: sp.csr_matrix, wr: NDArray[np.float64], mu: NDArray[np.float64], count: int
+) -> tuple[float, NDArray[np.float64], float]:
+    """Lagrangian upper bound for multipliers ``mu`` of the coverage rows (any ``mu >= 0``).
+
+    ``L(mu) = sum_i max(0, w_i - mu_i) + (sum of the count largest positive (A^T mu)_j)``.
+    Returns (bound, site values ``A^T mu``, constant part).
+    """
+    mu = np.clip(mu, 0.0, wr)
+    base = float(np.maximum(wr - mu, 0.0).sum())
+    v = np.asarray(sp.csc_matrix(a).T @ mu).ravel()
+    top = np.sort(np.maximum(v, 0.0))[::-1][:count]
+    return base + float(top.sum()), v, base
+
+
+def lagrangian_fixing(
+    v: NDArray[np.float64], base: float, count: int, threshold: float
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], float]:
+    """Sites to close and to open by the Lagrangian bound at site values ``v``.
+
+    Forcing a site outside the ``count`` best into the set, or one of them out of
+    it, gives a Lagrangian bound of its own; when that bound is at most
+    ``threshold`` (an incumbent's value, a little raised), no set better than the
+    threshold does that, so the site is fixed the other way.
+
+    Returns
+    -------
+    tuple
+        (close per site, open per site, the largest bound of a forced move fixed:
+        the optimum of the fixed problem plus it bounds the original).
+    """
+    mc = v.shape[0]
+    vpos = np.maximum(v, 0.0)
+    order = np.argsort(-vpos, kind="stable")
+    top_sum = float(vpos[order[:count]].sum())
+    vp = vpos[order[count - 1]] if count >= 1 else 0.0
+    vp1 = vpos[order[count]] if count < mc else 0.0
+    in_top = np.zeros(mc, dtype=bool)
+    in_top[order[:count]] = True
+    bound_in = base + top_sum - vp + vpos  # forcing a non-top site in
+    bound_out = base + top_sum - vpos + vp1  # forcing a top site out
+    fix0 = ~in_top & (bound_in <= threshold)
+    fix1 = in_top & (bound_out <= threshold)
+    fixed_bound = max(
+        float(bound_in[fix0].max()) if fix0.any() else -math.inf,
+        float(bound_out[fix1].max()) if fix1.any() else -math.inf,
+    )
+    return fix0, fix1, fixed_bound
+
+
 def fractional_blocks(
-    a: sp.csr_matrix, y: NDArray[np.float64], *, block_size: int = 150, tol: float = 1e-4
+    a: sp.csr_matrix,
+    y: NDArray[np.float64],
+    *,
+    block_size: int = DEFAULT_PARAMS.block_size,
+    tol: float = DEFAULT_PARAMS.fractional_tol,
 ) -> list[NDArray[np.int64]]:
     """Group the LP-fractional sites that share points, at most ``block_size`` per group.
 
@@ -107,12 +216,11 @@ def _block_milp(
     *,
     time_limit: float,
     threads: int,
+    mip_gap: float,
 ) -> tuple[float, NDArray[np.int64]]:
     """max ``w_int @ z + value @ y`` with ``z_i <= sum_j a_ij y_j``; returns (bound, open)."""
-    from hinterland.network.maxcover import _milp
-
     mc = a_int.shape[1]
-    chosen, bnd, _ = _milp(  # count row at mc never binds
+    chosen, bnd, _ = milp(  # count row at mc never binds
         a_int,
         w_int,
         mc,
@@ -120,7 +228,7 @@ def _block_milp(
         None,
         None,
         time_limit=max(time_limit, 0.05),
-        mip_gap=1e-7,
+        mip_gap=mip_gap,
         threads=threads,
         site_value=value,
     )
@@ -141,8 +249,28 @@ def block_bound(
     *,
     deadline: float,
     threads: int = 1,
+    mip_gap: float = DEFAULT_PARAMS.block_mip_gap,
 ) -> BlockBound:
-    """Evaluate the block Lagrangian bound (module docstring) at ``mu``, ``lam``."""
+    """Evaluate the block Lagrangian bound (module docstring) at ``mu``, ``lam``.
+
+    Parameters
+    ----------
+    a, w, count
+        Coverage (points x sites), weight per point, most sites.
+    mu, lam
+        Multipliers of the coverage rows and of the count row (clipped to be valid).
+    blocks
+        Site groups (e.g. :func:`fractional_blocks`).
+    deadline
+        ``time.perf_counter()`` value; the time left is shared among the blocks left.
+    threads, mip_gap
+        HiGHS threads and relative gap of each block MILP.
+
+    Returns
+    -------
+    BlockBound
+        The bound, the sites picked and what was solved.
+    """
     t0 = time.perf_counter()
     nr, mc = a.shape
     mu = np.clip(mu, 0.0, w)
@@ -181,40 +309,15 @@ def block_bound(
         sub = sp.csr_matrix(csc[:, cols][rows_b])
         left = deadline - time.perf_counter()
         per = left / max(1, len(blocks) - b)
-        g, open_b = _block_milp(sub, w[rows_b], value[cols], time_limit=per, threads=threads)
+        g, open_b = _block_milp(
+            sub, w[rows_b], value[cols], time_limit=per, threads=threads, mip_gap=mip_gap
+        )
         total += g
         picked.append(cols[open_b])
     return BlockBound(
         bound=total,
-        picked=np.unique(np.concatenate(picked)).astype(np.int64),
+        picked=unique(np.concatenate(picked)).astype(np.int64),
         blocks=len(blocks),
         relaxed=relaxed,
         seconds=time.perf_counter() - t0,
     )
-
-
-def repair_count(
-    a: sp.csr_matrix, w: NDArray[np.float64], sites: NDArray[np.int64], count: int
-) -> NDArray[np.int64]:
-    """Bring a site set to at most ``count`` sites: drop the least useful, or add greedily."""
-    from hinterland.network.maxcover import greedy_cover
-
-    chosen = np.unique(np.asarray(sites, dtype=np.int64))
-    csr = sp.csr_matrix(a, dtype=np.float64)
-    while chosen.shape[0] > count:
-        y = np.zeros(a.shape[1])
-        y[chosen] = 1.0
-        cnt = csr @ y
-        uniq = cnt == 1
-        # weight each chosen site alone covers
-        loss = sp.csc_matrix(csr[:, chosen]).T @ (w * uniq)
-        drop = np.argsort(loss, kind="stable")[: max(1, (chosen.shape[0] - count + 9) // 10)]
-        drop = drop[: chosen.shape[0] - count]
-        chosen = np.delete(chosen, drop)
-    if chosen.shape[0] < count:
-        y = np.zeros(a.shape[1])
-        y[chosen] = 1.0
-        left = np.where(csr @ y > 0, 0.0, w)
-        more = greedy_cover(a, left, count - chosen.shape[0])
-        chosen = np.union1d(chosen, more)
-    return chosen.astype(np.int64)

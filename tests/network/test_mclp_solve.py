@@ -1,4 +1,4 @@
-"""Maximal coverage: exhaustive search on tiny instances, reductions, certificates."""
+"""Maximal coverage solve: exhaustive search on tiny instances, reductions, certificates."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from hinterland.core.errors import InfeasibleError
-from hinterland.network.maxcover import reduce_instance, solve_max_coverage
+from hinterland.network.mclp.reduce import reduce_instance, to_dominators
+from hinterland.network.mclp.solve import solve_max_coverage
 from hinterland.network.verify import check_coverage
 
 
@@ -114,9 +115,7 @@ def test_fixing_and_shrinking_path_matches_exhaustive(seed: int) -> None:
 def test_dominated_incumbent_sites_map_to_a_kept_dominator() -> None:
     import scipy.sparse as sp
 
-    from hinterland.network.maxcover import _to_dominators
-
     # column 0 covers rows {0,1}; column 2 covers {0,1,2}; column 1 covers {3}; column 3 none
     a = sp.csr_matrix(np.array([[1, 0, 1, 0], [1, 0, 1, 0], [0, 0, 1, 0], [0, 1, 0, 0]]))
-    out = _to_dominators(a, np.array([0, 1, 3]), kept=np.array([1, 2]))
+    out = to_dominators(a, np.array([0, 1, 3]), kept=np.array([1, 2]))
     assert out.tolist() == [1, 2]

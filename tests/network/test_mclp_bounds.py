@@ -10,8 +10,9 @@ import pytest
 import scipy.sparse as sp
 
 from hinterland.network._highs import solve_lp
-from hinterland.network.maxcover import _model
-from hinterland.network.mclp_blocks import block_bound, fractional_blocks, repair_count
+from hinterland.network.mclp.bounds import block_bound, fractional_blocks
+from hinterland.network.mclp.heuristics import repair_count
+from hinterland.network.mclp.model import model_rows
 
 
 def _instance(seed: int, n: int = 30, m: int = 10, density: float = 0.25):
@@ -31,7 +32,7 @@ def _optimum(a: sp.csr_matrix, w: np.ndarray, k: int) -> float:
 
 def _lp(a: sp.csr_matrix, w: np.ndarray, k: int):
     nr, mc = a.shape
-    obj, mat, lo, hi = _model(a, w, k, None, None)
+    obj, mat, lo, hi = model_rows(a, w, k, None, None)
     x, duals, val, _ = solve_lp(
         obj, mat, lo, hi, np.zeros(mc + nr), np.ones(mc + nr), maximize=True, time_limit=10
     )

@@ -1,7 +1,7 @@
 """The whole MCLP MILP in a second process, for its bound, beside the incumbent search.
 
 HiGHS's branch-and-cut runs on one core, and so does the incumbent pipeline of
-:mod:`hinterland.network.maxcover` (swaps, LP, blocks, regions). With two cores the
+:mod:`hinterland.network.mclp.solve` (swaps, LP, blocks, regions). With two cores the
 companion starts the MILP on the reduced instance at once, from the greedy start, and
 runs until just before the deadline; the caller reads its latest answer as it goes
 (:meth:`Companion.peek`), stops both as soon as the better of the two incumbents is
@@ -14,8 +14,8 @@ LP, which takes tens of seconds there, so the MILP has to start early, not after
 heuristics. HiGHS solves the root LP by interior point (``mip_lp_solver="ipm"``),
 which is faster than dual simplex on these models.
 
-The companion is a fresh interpreter (``python -m hinterland.network.mclp_companion``)
-reading its instance from a temporary file: nothing of the caller's HiGHS thread
+The companion is a fresh interpreter (``python -c`` calling :func:`main` of this
+module) reading its instance from a temporary file: nothing of the caller's HiGHS thread
 state is inherited and the caller's main module is not re-imported (a script needs
 no ``if __name__ == "__main__"`` guard). As the search goes it writes its best bound
 and solution to a second file, replaced whole each time, so the caller can stop it
@@ -41,9 +41,16 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-__all__ = ["Companion", "collect_companion", "start_companion"]
+from hinterland.network.mclp.model import milp
+from hinterland.network.mclp.params import DEFAULT_PARAMS
 
+__all__ = ["Answer", "Companion", "collect_companion", "main", "start_companion"]
+
+#: ``(chosen sites or None, proven bound, status)`` on the reduced instance.
 Answer = tuple[NDArray[np.int64] | None, float, str]
+
+#: What the companion interpreter runs (argument: the job file).
+_ENTRY = "import sys; from hinterland.network.mclp.companion import main; main(sys.argv[1])"
 
 
 @dataclass
@@ -84,21 +91,31 @@ def start_companion(
     *,
     deadline: float,
     mip_gap: float,
+    lp_solver: str = DEFAULT_PARAMS.companion_lp_solver,
 ) -> Companion:
     """Start the MILP ``max w @ z, z <= a @ y, sum y <= count`` in a second process.
 
     ``deadline`` is a ``time.perf_counter()`` value (a system-wide monotonic clock on
-    Linux and macOS); the companion stops its solve there.
+    Linux and macOS); the companion stops its solve there. ``lp_solver`` is HiGHS's
+    ``mip_lp_solver`` for it.
     """
     fd, name = tempfile.mkstemp(prefix="hinterland-mclp-", suffix=".job")
     with os.fdopen(fd, "wb") as fh:
-        job = (sp.csr_matrix(a), w, count, np.asarray(start, np.int64), deadline, mip_gap)
+        job = (
+            sp.csr_matrix(a),
+            w,
+            count,
+            np.asarray(start, np.int64),
+            deadline,
+            mip_gap,
+            lp_solver,
+        )
         pickle.dump(job, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    src = str(Path(__file__).resolve().parents[2])  # the folder holding hinterland
+    src = str(Path(__file__).resolve().parents[3])  # the folder holding hinterland
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "hinterland.network.mclp_companion", name],
+        [sys.executable, "-c", _ENTRY, name],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,
@@ -107,17 +124,19 @@ def start_companion(
     return Companion(proc, Path(name), deadline)
 
 
-def collect_companion(c: Companion, *, wait: bool) -> Answer | None:
+def collect_companion(
+    c: Companion, *, wait: bool, grace: float = DEFAULT_PARAMS.companion_grace_seconds
+) -> Answer | None:
     """Stop the companion and return its latest ``(chosen, bound, status)``.
 
-    With ``wait`` it is given until its deadline (plus a grace of 0.3 s) to finish;
+    With ``wait`` it is given until its deadline (plus ``grace`` seconds) to finish;
     without, it is stopped at once (the caller closed the gap itself). ``None`` when
     it had nothing to tell yet. ``chosen`` is ``None`` until it found a solution.
     """
     try:
         if wait:
             with contextlib.suppress(subprocess.TimeoutExpired):
-                c.process.wait(timeout=max(c.deadline - time.perf_counter(), 0.0) + 0.3)
+                c.process.wait(timeout=max(c.deadline - time.perf_counter(), 0.0) + grace)
         if c.process.poll() is None:
             c.process.kill()
             c.process.wait()
@@ -138,13 +157,11 @@ def _write(path: Path, answer: Answer) -> None:
     os.replace(tmp, path)
 
 
-def _main(job_path: str) -> None:
+def main(job_path: str) -> None:
     """Companion process: solve the pickled instance, keep the answer file current."""
-    from hinterland.network.maxcover import _milp
-
     path = Path(job_path)
     with path.open("rb") as fh:
-        a, w, count, start, deadline, mip_gap = pickle.load(fh)
+        a, w, count, start, deadline, mip_gap, lp_solver = pickle.load(fh)
     out = path.with_suffix(".answer")
     mc = a.shape[1]
     best: list[Any] = [np.asarray(start, np.int64), math.inf]
@@ -158,7 +175,7 @@ def _main(job_path: str) -> None:
         if changed and math.isfinite(best[1]):
             _write(out, (best[0], float(best[1]), "time_limit"))
 
-    chosen, bound, status = _milp(
+    chosen, bound, status = milp(
         a,
         w,
         count,
@@ -168,12 +185,8 @@ def _main(job_path: str) -> None:
         time_limit=max(deadline - time.perf_counter(), 0.05),
         mip_gap=mip_gap,
         threads=1,
-        options={"mip_lp_solver": "ipm"},
+        options={"mip_lp_solver": lp_solver},
         on_progress=progress,
     )
     if not math.isnan(bound):
         _write(out, (chosen if chosen is not None else best[0], float(bound), status))
-
-
-if __name__ == "__main__":
-    _main(sys.argv[1])

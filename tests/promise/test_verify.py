@@ -421,3 +421,107 @@ def test_the_engine_itself_is_a_source_of_inputs(engine: PromiseEngine) -> None:
     assert verify_choices(res, engine, orders=table) == []
     assert verify_choices(res, engine) == []  # orders read back from the result
 
+
+
+# -- capacity, stock, cut-off boundaries ---------------------------------------------------------
+
+
+def _two_hubs(vermont: pd.DataFrame, cap_b: float | None) -> pd.DataFrame:
+    town = vermont[vermont["zip"] == "05401"].iloc[0]
+    other = vermont[vermont["zip"] == "05403"].iloc[0]
+    rows = [{**_site("HUB-A", "hybrid_hub", town["lat"], town["lon"], True),
+             "capacity_per_day": 3.0},
+            _site("FC", "fulfillment_center", town["lat"] + 0.5, town["lon"], True)]
+    if cap_b is not None:
+        rows.append({**_site("HUB-B", "hybrid_hub", other["lat"], other["lon"], True),
+                     "capacity_per_day": cap_b})
+    return pd.DataFrame(rows)
+
+
+CAP_ORDERS = pd.DataFrame({
+    "order_id": [f"c{i}" for i in range(8)], "destination_zip": "05401",
+    "order_min": [420.0, 300.0, 360.0, 400.0, 410.0, 430.0, 440.0, 450.0],
+    "weight_kg": 1.0, "tier": "same_day"})
+
+
+def test_capacity_slips_are_accepted_and_counted(vermont: pd.DataFrame) -> None:
+    eng = PromiseEngine(_two_hubs(vermont, None), vermont)
+    res = eng.promise(CAP_ORDERS, capacity=True)
+    rc = recheck(res, eng, orders=CAP_ORDERS, capacity=True)
+    assert rc.problems == [] and rc.capacity_slips == 5
+    assert recheck(res, eng, orders=CAP_ORDERS).problems  # read as unbound: disagrees
+    cert = certify(res, 0.0, EngineInputs.from_engine(eng, capacity=True), orders=CAP_ORDERS)
+    assert cert.verified and cert.checks["capacity"] and math.isnan(cert.bound)
+    # One more parcel on the full day than HUB-A carries: caught.
+    i = int(np.flatnonzero(res.promised_min[:, M["hub_van"]] > 1440)[0])
+    res.promised_min[i, M["hub_van"]] -= 1440
+    res.meets_tier[i, M["hub_van"]] = True
+    res.chosen[i] = M["hub_van"]
+    res.tier_reason[i] = Reason.OK
+    found = verify_choices(res, eng, orders=CAP_ORDERS, capacity=True)
+    assert any("carries 4 chosen parcels" in f for f in found)
+
+
+def test_a_slip_while_another_site_has_room_is_named(vermont: pd.DataFrame) -> None:
+    """HUB-A (3 a day) is full; HUB-B has room for 2 the same day: the engine slips
+    five orders to HUB-A tomorrow; the two earliest of them could have had HUB-B."""
+    eng = PromiseEngine(_two_hubs(vermont, 2.0), vermont)
+    res = eng.promise(CAP_ORDERS, capacity=True)
+    rc = recheck(res, eng, orders=CAP_ORDERS, capacity=True)
+    named = {d.order_id for d in rc.details if d.kind == "capacity"}
+    slipped = CAP_ORDERS[res.promised_min[:, M["hub_van"]] > 1440]
+    if not len(slipped):  # the engine moved them to HUB-B: nothing to name
+        assert rc.problems == []
+        return
+    assert named == set(slipped.sort_values("order_min")["order_id"][:2])
+
+
+def test_stock_is_re_derived_from_the_stock_table(engine: PromiseEngine,
+                                                  ref: Reference) -> None:
+    table = pd.DataFrame({"order_id": ["s1", "s2", "s3"], "destination_zip": "95240",
+                          "weight_kg": 1.0, "order_time": "2025-03-04T09:00",
+                          "tier": "same_day", "item_id": ["sku-1", "sku-2", "sku-x"]})
+    hub = engine.promise(table).options().query("mode == 'hub_van'")["source_id"].iloc[0]
+    stock = pd.DataFrame({"facility_id": [hub, "DRONE-95237", "DRONE-95237"],
+                          "item_id": ["sku-1", "sku-1", "sku-2"]})
+    res = engine.promise(table, stock=stock)
+    assert verify_choices(res, engine, orders=table, stock=stock) == []
+    assert verify_choices(res, engine, orders=table, stock=stock.iloc[:2]) != []
+    found = verify_choices(res, engine, orders=table)  # stock unknown: every site stocks
+    assert {f.split(" ")[1].rstrip(":") for f in found} == {"s2", "s3"}
+
+
+def test_orders_exactly_at_a_cut_off_ride_the_slot(monkeypatch: pytest.MonkeyPatch,
+                                                   engine: PromiseEngine,
+                                                   ref: Reference) -> None:
+    """At the cut-off minute an order makes the slot (<=); a second later it does not.
+    An engine comparing with < is caught on exactly the orders at the cut-off."""
+    m = engine.model
+    cut = m.van.waves_min[-1] - m.hub.pick_min  # 14:30, hub clock = order clock here
+    zips = ["10001", "05401", "95240", "59101", "30303"]
+    rows = []
+    for z in zips:
+        for sec, tag in ((0, "at"), (1, "after"), (-1, "before")):
+            s = int(cut * 60) + sec
+            rows.append({"order_id": f"{z}-{tag}", "destination_zip": z, "weight_kg": 1.0,
+                         "order_time": f"2026-03-04T{s // 3600:02d}:{s // 60 % 60:02d}:"
+                                       f"{s % 60:02d}", "tier": "same_day"})
+    table = pd.DataFrame(rows)
+    res = engine.promise(table)
+    assert verify_choices(res, ref, orders=table) == []
+    at = res.promised_min[table["order_id"].str.endswith("-at").to_numpy(), M["hub_van"]]
+    after = res.promised_min[table["order_id"].str.endswith("-after").to_numpy(),
+                             M["hub_van"]]
+    assert np.isfinite(at).any() and (after[np.isfinite(at)] > 1440).all()
+    real = md.at_order
+
+    def strict(promise: np.ndarray, cutoff: np.ndarray, t: np.ndarray, *rest: object
+               ) -> tuple[np.ndarray, np.ndarray]:
+        return real(promise, cutoff - 1e-9, t, *rest)  # type: ignore[arg-type]  # "<"
+
+    monkeypatch.setattr(md, "at_order", strict)
+    found = recheck(engine.promise(table), ref, orders=table)
+    named = {d.order_id for d in found.details if d.mode == "hub_van"}
+    feasible = set(table["order_id"][table["order_id"].str.endswith("-at").to_numpy()]
+                   [np.isfinite(at)])
+    assert feasible and named == feasible

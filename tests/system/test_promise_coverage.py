@@ -52,7 +52,7 @@ def random_network(region: pd.DataFrame, seed: int) -> pd.DataFrame:
                          "holds_inventory": kind in ("fulfillment_center", "hybrid_hub",
                                                      "retail_store", "drone_site")})
     twin = dict(rows[KINDS["fulfillment_center"]])  # a station twice at one place
-    twin["id"] += "-twin"
+    twin["id"] = f"{twin['id']}-twin"
     rows.append(twin)
     return pd.DataFrame(rows)
 

@@ -183,6 +183,9 @@ class Option:
         Days after the order's day of the partner hand-off (postal modes), else ``None``.
     exact
         The unrounded promise (NaN when infeasible), for messages.
+    alternatives
+        Every (unrounded promise, source, hand-off) the considered sites offer for this
+        order (van modes; for checking capacity slips against other sites).
     """
 
     promised: frozenset[int] | None
@@ -192,6 +195,7 @@ class Option:
     handoff: int = -1
     handoff_day: int | None = None
     exact: float = math.nan
+    alternatives: tuple[tuple[float, int, int], ...] = field(default=(), compare=False)
 
     def matches(self, promised: float, cost: int, reason: int, source: int,
                 handoff: int) -> bool:
@@ -690,6 +694,7 @@ class Reference:
             if not cands:
                 out.append(_infeasible(Reason.TOO_FAR))
                 continue
+            alts = tuple((p, c[0], -1) for p, c in cands if self._stocked(order, c[0]))
             for p, (row, km, stem) in self._earliest(cands):
                 if order.weight_kg > m.van.max_parcel_kg:
                     out.append(_infeasible(Reason.TOO_HEAVY))
@@ -698,7 +703,8 @@ class Reference:
                 else:
                     cost = _plus(_cents(m.hub.handling_usd),
                                  self.van_cost(km, stem, place.rurality))
-                    out.append(Option(_whole(p), cost, Reason.OK, row, -1, exact=p))
+                    out.append(Option(_whole(p), cost, Reason.OK, row, -1, exact=p,
+                                      alternatives=alts))
         return out
 
     def fc_van(self, order: RefOrder, place: _Place) -> list[Option]:
@@ -737,13 +743,15 @@ class Reference:
                 if not cands:
                     out.append(_infeasible(Reason.TOO_FAR))
                     continue
+                alts = tuple((p, c[0], c[1]) for p, c in cands)
                 for p, (fc, row, km, stem, lh_km) in self._earliest(cands):
                     if order.weight_kg > m.van.max_parcel_kg:
                         out.append(_infeasible(Reason.TOO_HEAVY))
                         continue
                     cost = _plus(_cents(m.fc.handling_usd), self.truck_cost(lh_km),
                                  self.van_cost(km, stem, place.rurality))
-                    out.append(Option(_whole(p), cost, Reason.OK, fc, row, exact=p))
+                    out.append(Option(_whole(p), cost, Reason.OK, fc, row, exact=p,
+                                      alternatives=alts))
         return out
 
     def postal(self, order: RefOrder, place: _Place) -> tuple[list[Option], list[Option]]:

@@ -98,6 +98,7 @@ class _Found:
         self.problems: list[str] = []
         self.details: list[Problem] = []
         self.slips = 0
+        self.slipped: list[tuple[int, str, int, Option, float]] = []
 
     def add(self, oid: str, row: int, mode: int | None, kind: str, text: str,
             engine: tuple[float, int, int, int, int] | None = None,
@@ -331,6 +332,9 @@ def _compare(result: Any, i: int, oid: str, order: RefOrder, opts: list[list[Opt
             hit = _slipped(acceptable, p, c, r, s, h)
             if hit is not None:
                 found.slips += 1
+                base = next((o for o in acceptable if o.reason == Reason.OK), None)
+                if base is not None:
+                    found.slipped.append((i, oid, m, base, p))
         if hit is None:
             want = acceptable[0]
             got = (f"{Reason(r).name} at {p:g} min, {c} cents, source {s}, hand-off {h}"
@@ -372,7 +376,9 @@ def _compare(result: Any, i: int, oid: str, order: RefOrder, opts: list[list[Opt
 
 
 def _capacity_used(result: Any, ref: Reference, ids: Sequence[str], found: _Found) -> None:
-    """Chosen parcels per (site, day) of the whole batch against each site's capacity."""
+    """Chosen parcels per (site, day) of the whole batch against each site's capacity; and
+    no option slipped (a later day, or gone) while another considered site of its mode
+    had room for it earlier (rooms only fill, so room left at the end was room then)."""
     used: dict[tuple[int, int], list[int]] = {}
     for i in range(len(result)):
         m = int(result.chosen[i])
@@ -388,6 +394,24 @@ def _capacity_used(result: Any, ref: Reference, ids: Sequence[str], found: _Foun
             found.add(ids[last], last, None, "capacity",
                       f"site {ref.fac_id[site]} carries {len(rows)} chosen parcels on day "
                       f"{day}, its capacity is {cap:g}")
+    # Room left at the end, handed to the slipped options in order-time order.
+    room: dict[tuple[int, int], float] = {}
+    for i, oid, m, base, p in sorted(found.slipped, key=lambda x: float(result.order_min[x[0]])):
+        own = base.handoff if m == _FCV else base.source
+        for q, source, handoff in base.alternatives:
+            other = handoff if m == _FCV else source
+            when = math.ceil(q - 1e-6)
+            if other == own or (math.isfinite(p) and when >= p):
+                continue
+            key = (other, max(0, math.floor(when / 1440.0)))
+            if key not in room:
+                room[key] = ref.capacity(other) - len(used.get(key, []))
+            if room[key] >= 1:
+                room[key] -= 1
+                found.add(oid, i, m, "capacity",
+                          f"slipped to {p:g} min at {ref.fac_id[own]} while "
+                          f"{ref.fac_id[other]} had room on day {key[1]} (promise {when} min)")
+                break
 
 
 def _sample_rows(n: int, sample: int | None, seed: int) -> np.ndarray:

@@ -49,6 +49,9 @@ from hinterland.promise.engine import MODES, PromiseEngine, StockIndex
 
 __all__ = ["EVENTS", "EVENT_COLUMNS", "PARCEL_COLUMNS", "SimResult", "SimSpec", "simulate"]
 
+#: Parcel ids are ``day x PARCEL_ID_DAY + sequence`` (int64).
+PARCEL_ID_DAY = 100_000_000
+
 #: Tracking event kinds, in the order a parcel meets them.
 EVENTS: tuple[str, ...] = (
     "ordered",
@@ -65,14 +68,14 @@ EVENTS: tuple[str, ...] = (
 
 #: Columns of the event log (one row per parcel and event).
 EVENT_COLUMNS: tuple[str, ...] = (
-    "parcel_id",  # str
-    "event",  # one of EVENTS
+    "parcel_id",  # int64, day x PARCEL_ID_DAY + sequence (the parcel table's id)
+    "event",  # categorical, one of EVENTS
     "minute",  # float, minutes from the first day's local midnight at the destination
-    "local_time",  # str, ISO 8601 local time of the destination (no offset)
-    "time_zone",  # str, IANA zone of the destination
-    "facility_id",  # str, where it happened ("" at the customer's door)
-    "route_id",  # str, station-day-wave of the van (van events), else ""
-    "carrier",  # own_van, postal_partner, drone, or ""
+    "local_time",  # timestamp (no offset): local wall-clock time at the destination
+    "time_zone",  # categorical, IANA zone of the destination
+    "facility_id",  # categorical, where it happened ("" at the customer's door)
+    "route_id",  # categorical, station-day-wave of the van (van events), else ""
+    "carrier",  # categorical: own_van, postal_partner, drone, or ""
 )
 
 #: Columns of the parcel table.
@@ -239,7 +242,7 @@ def simulate(
             capacity=spec.capacity,
             items=None if index is None else index.codes(item.astype(str)), stock=index)
         frames.append(pd.DataFrame({
-            "parcel_id": [f"{day:%Y%m%d}-{i}" for i in range(len(o))],
+            "parcel_id": d * PARCEL_ID_DAY + np.arange(len(o), dtype=np.int64),
             "day": d, "zrow": zrow, "t": t + d * DAY_MIN, "weight_kg": w,
             "chosen": res.chosen, "tier_reason": res.tier_reason,
             "best_tier": res.best_tier(),
@@ -352,7 +355,7 @@ def _operate(p: pd.DataFrame, engine: PromiseEngine, model: OperatingModel, spec
         "state": engine_state(engine, zr),
         "rurality": z["rurality"].to_numpy()[zr],
         "mode": np.where(cancelled, "", np.asarray(mode, dtype=object).astype(str)),
-        "carrier": np.array([carriers.get(str(m), "") for m in mode], dtype=object),
+        "carrier": pd.Series(mode).map(carriers).fillna("").to_numpy(dtype=object),
         "source_id": ids[np.where(src >= 0, src, len(ids) - 1)],
         "site_id": ids[np.where(site >= 0, site, len(ids) - 1)],
         "tier": np.asarray(("60min", "same_day", "next_day", "two_day", "beyond"),
@@ -371,12 +374,22 @@ def _operate(p: pd.DataFrame, engine: PromiseEngine, model: OperatingModel, spec
         "depart_min": depart,
         "leave_fc_min": lh_dep,
         "attempt_min": np.where(cancelled, np.nan, attempt),
-        "route_id": np.where(is_van, [f"{ids[s]}-d{d}-w{w}" for s, d, w in
-                                      zip(np.maximum(site, 0), route_day, wave, strict=True)],
-                             ""),
+        "route_id": _route_ids(is_van, site, route_day, wave, ids),
     })
     routes = _routes(parcels, engine, model)
     return parcels, routes
+
+
+def _route_ids(is_van: np.ndarray, site: np.ndarray, day: np.ndarray, wave: np.ndarray,
+               ids: np.ndarray) -> pd.Categorical:
+    """``SITE-d<day>-w<wave>`` for van parcels (formatted once per route), else ``""``."""
+    key = np.where(is_van, (np.maximum(site, 0).astype(np.int64) * 10_000 + day) * 10
+                   + np.maximum(wave, 0), -1)
+    codes, uniq = pd.factorize(key)
+    names = np.array([f"{ids[k // 100_000]}-d{(k // 10) % 10_000}-w{k % 10}" if k >= 0 else ""
+                      for k in uniq], dtype=object)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(names).unique()) \
+        if len(set(names)) == len(names) else pd.Categorical(names[codes])
 
 
 def engine_state(engine: PromiseEngine, zr: np.ndarray) -> np.ndarray:
@@ -390,91 +403,114 @@ def engine_state(engine: PromiseEngine, zr: np.ndarray) -> np.ndarray:
 def _routes(parcels: pd.DataFrame, engine: PromiseEngine, model: OperatingModel
             ) -> pd.DataFrame:
     """Van routes per station, day and wave by the van rule: how many routes carry the
-    parcels, their km, driver hours, cost and CO2 (the continuous approximation)."""
+    parcels, their km, driver hours, cost and CO2 (the continuous approximation).
+
+    Per station-day-wave: stops = parcels / parcels per stop; the mean stem of its
+    parcels; routes = ceil(stops / the stops one route can carry at that stem,
+    :meth:`~hinterland.operations.vans.VanFleet.route`); km = 2 x stem km a route +
+    the gap between stops; one driver shift per route.
+    """
     van = model.van
-    v = parcels[parcels["route_id"] != ""]
     cols = ["route_id", "site_id", "day", "parcels", "stops", "routes", "km", "driver_h",
             "cost_usd", "co2_kg"]
+    v = parcels[parcels["route_id"].astype(str) != ""]
     if v.empty:
         return pd.DataFrame(columns=cols)
-    fac = engine.sites.facilities.set_index(engine.facility_ids.astype(str))
-    zl = engine.zips.set_index("zip")
-    g = v.assign(lat=zl["lat"].reindex(v["zip"]).to_numpy(),
-                 lon=zl["lon"].reindex(v["zip"]).to_numpy())
-    out = []
-    for rid, grp in g.groupby("route_id", sort=False):
-        sid = str(grp["site_id"].iloc[0])
-        s_lat, s_lon = float(fac.at[sid, "lat"]), float(fac.at[sid, "lon"])  # type: ignore[arg-type]
-        rur = grp["rurality"].astype(str).mode().iloc[0]
-        gc = haversine_km(grp["lat"].to_numpy(), grp["lon"].to_numpy(), s_lat, s_lon)
-        km_stem = float(np.mean(engine.travel.road_km(gc, grp["rurality"].astype(str)
-                                                      .to_numpy())))
-        stem = float(np.mean(engine.travel.drive_min(
-            engine.travel.road_km(gc, grp["rurality"].astype(str).to_numpy()),
-            grp["rurality"].astype(str).to_numpy())))
-        n_parcels = len(grp)
-        stops = int(np.ceil(n_parcels / van.parcels_per_stop))
-        ok, _, per_route = van.route(stem, van.waves_min[0], rur)
-        cap_stops = float(per_route) if bool(ok) and per_route > 0 else float(
-            np.floor(van.capacity_parcels / van.parcels_per_stop))
-        m = int(np.ceil(stops / max(cap_stops, 1.0)))
-        gap_km, _ = van.stop_gap(rur)
-        km = m * 2.0 * km_stem + stops * float(gap_km)
-        hours = m * van.shift_min / 60.0  # one driver shift per route
-        cost = (hours * float(van.cost_per_hour_usd) + km * float(van.cost_per_km_usd)
-                + stops * float(van.cost_per_stop_usd) + m * float(van.fixed_cost_per_day_usd))
-        out.append({"route_id": rid, "site_id": sid, "day": int(grp["day"].iloc[0]),
-                    "parcels": n_parcels, "stops": stops, "routes": m, "km": km,
-                    "driver_h": hours, "cost_usd": cost, "co2_kg": km * van.co2_kg_per_km})
-    return pd.DataFrame(out, columns=cols)
+    fac = engine.sites.facilities
+    pos = pd.Index(engine.facility_ids.astype(str)).get_indexer(v["site_id"].astype(str))
+    zpos = pd.Index(engine.zips["zip"]).get_indexer(v["zip"].astype(str))
+    rur = v["rurality"].astype(str).to_numpy()
+    gc = haversine_km(engine.zips["lat"].to_numpy()[zpos], engine.zips["lon"].to_numpy()[zpos],
+                      fac["lat"].to_numpy()[pos], fac["lon"].to_numpy()[pos])
+    km = engine.travel.road_km(gc, rur)
+    g = pd.DataFrame({"route_id": v["route_id"].astype(str).to_numpy(),
+                      "site_id": v["site_id"].to_numpy(), "day": v["day"].to_numpy(),
+                      "km": km, "min": engine.travel.drive_min(km, rur), "rur": rur})
+    agg = g.groupby("route_id", sort=True).agg(
+        site_id=("site_id", "first"), day=("day", "first"), parcels=("km", "size"),
+        km_stem=("km", "mean"), stem=("min", "mean"), rur=("rur", "first"))
+    stops = np.ceil(agg["parcels"].to_numpy() / van.parcels_per_stop)
+    ok, _, per_route = van.route(agg["stem"].to_numpy(), van.waves_min[0],
+                                 agg["rur"].to_numpy())
+    full = np.floor(van.capacity_parcels / van.parcels_per_stop)
+    per_route = np.where(ok & (per_route > 0), per_route, full)
+    routes = np.ceil(stops / np.maximum(per_route, 1.0))
+    gap_km, _ = van.stop_gap(agg["rur"].to_numpy())
+    route_km = routes * 2.0 * agg["km_stem"].to_numpy() + stops * gap_km
+    hours = routes * van.shift_min / 60.0  # one driver shift per route
+    cost = (hours * float(van.cost_per_hour_usd) + route_km * float(van.cost_per_km_usd)
+            + stops * float(van.cost_per_stop_usd) + routes * float(van.fixed_cost_per_day_usd))
+    return pd.DataFrame({"route_id": agg.index.to_numpy(), "site_id": agg["site_id"].to_numpy(),
+                         "day": agg["day"].to_numpy(), "parcels": agg["parcels"].to_numpy(),
+                         "stops": stops.astype(int), "routes": routes.astype(int),
+                         "km": route_km, "driver_h": hours, "cost_usd": cost,
+                         "co2_kg": route_km * van.co2_kg_per_km}, columns=cols)
 
 
 def _events(parcels: pd.DataFrame, p: pd.DataFrame, engine: PromiseEngine) -> pd.DataFrame:
     """The event log: one row per parcel and event (vectorised per event kind)."""
+    del p
     zl = engine.zips.set_index("zip")["time_zone"]
-    tz = zl.reindex(parcels["zip"]).to_numpy()
-    start = pd.Timestamp(parcels.attrs.get("start", "2026-03-02"))
+    tz = pd.Categorical(zl.reindex(parcels["zip"].astype(str)).to_numpy())
+    start = np.datetime64(pd.Timestamp(parcels.attrs.get("start", "2026-03-02")), "s")
     mode = parcels["mode"].to_numpy()
+    fc_pick = parcels["ordered_min"].to_numpy() + engine.model.fc.pick_min
     pick = np.where(np.isin(mode, ["hub_van", "drone"]), parcels["ready_min"].to_numpy(),
                     np.where(np.isin(mode, ["fc_van", "postal_express_24h",
-                                            "postal_priority_same_day"]),
-                             parcels["ordered_min"].to_numpy() + engine.model.fc.pick_min,
-                             np.nan))
+                                            "postal_priority_same_day"]), fc_pick, np.nan))
     van = np.isin(mode, ["hub_van", "fc_van"])
     fc = np.isin(mode, ["fc_van", "postal_express_24h"])
     po = np.isin(mode, ["postal_express_24h", "postal_priority_same_day"])
-    failed = parcels["attempts"].to_numpy() > 1
-    site, src = parcels["site_id"].to_numpy(), parcels["source_id"].to_numpy()
-    route = parcels["route_id"].to_numpy()
-    carrier = parcels["carrier"].to_numpy()
-    blank = np.full(len(parcels), "", dtype=object)
+    status = parcels["status"].to_numpy()
+    n = len(parcels)
+    site = pd.Categorical(parcels["site_id"].astype(str))
+    src = pd.Categorical(parcels["source_id"].astype(str), categories=site.categories.union(
+        pd.Index(parcels["source_id"].astype(str).unique())))
+    site = pd.Categorical(parcels["site_id"].astype(str), categories=src.categories)
+    blank = pd.Categorical(np.full(n, ""), categories=src.categories)
+    route = pd.Categorical(parcels["route_id"].astype(str))
+    no_route = pd.Categorical(np.full(n, ""), categories=route.categories)
+    carrier = pd.Categorical(parcels["carrier"].astype(str))
     spec = [
-        ("ordered", np.ones(len(parcels), bool), parcels["ordered_min"], blank, blank),
-        ("picked", np.isfinite(pick), pick, src, blank),
-        ("departed_fc", fc, parcels["leave_fc_min"], src, blank),
-        ("arrived_station", fc & van, parcels["ready_min"] - engine.model.station.sort_min,
-         site, blank),
-        ("sorted", fc & van, parcels["ready_min"], site, blank),
+        ("ordered", np.ones(n, bool), parcels["ordered_min"], blank, no_route),
+        ("picked", np.isfinite(pick), pick, src, no_route),
+        ("departed_fc", fc, parcels["leave_fc_min"], src, no_route),
+        ("arrived_station", fc & van,
+         parcels["ready_min"] - engine.model.station.sort_min, site, no_route),
+        ("sorted", fc & van, parcels["ready_min"], site, no_route),
         ("out_for_delivery", van, parcels["depart_min"], site, route),
-        ("handed_to_partner", po, parcels["depart_min"], site, blank),
-        ("attempted", failed, parcels["attempt_min"], blank, route),
-        ("delivered", parcels["status"].to_numpy() != "cancelled",
-         parcels["delivered_min"], blank, route),
-        ("cancelled", parcels["status"].to_numpy() == "cancelled", parcels["ordered_min"],
-         blank, blank),
+        ("handed_to_partner", po, parcels["depart_min"], site, no_route),
+        ("attempted", parcels["attempts"].to_numpy() > 1, parcels["attempt_min"], blank, route),
+        ("delivered", status != "cancelled", parcels["delivered_min"], blank, route),
+        ("cancelled", status == "cancelled", parcels["ordered_min"], blank, no_route),
     ]
-    frames = []
-    for name, mask, minute, facility, rid in spec:
-        mk = np.asarray(mask, bool)
-        mins = np.asarray(minute, dtype=float)[mk]
-        stamp = (start + pd.to_timedelta(np.round(mins * 60.0), unit="s"))
-        frames.append(pd.DataFrame({
-            "parcel_id": parcels["parcel_id"].to_numpy()[mk], "event": name,
-            "minute": mins, "local_time": stamp.strftime("%Y-%m-%dT%H:%M:%S"),
-            "time_zone": tz[mk], "facility_id": np.asarray(facility, dtype=object)[mk],
-            "route_id": np.asarray(rid, dtype=object)[mk], "carrier": carrier[mk]}))
-    del p
-    ev = pd.concat(frames, ignore_index=True)
-    order = pd.Categorical(ev["event"], categories=list(EVENTS), ordered=True)
-    return ev.assign(event=order).sort_values(["parcel_id", "minute", "event"],
-                                              ignore_index=True)
+    ev: list[np.ndarray] = []
+    mins: list[np.ndarray] = []
+    fcodes: list[np.ndarray] = []
+    rcodes: list[np.ndarray] = []
+    rows: list[np.ndarray] = []
+    for code, (_, mask, minute, facility, rid) in enumerate(spec):
+        idx = np.flatnonzero(np.asarray(mask, bool))
+        rows.append(idx)
+        ev.append(np.full(len(idx), code, np.int8))
+        mins.append(np.asarray(minute, dtype=float)[idx])
+        fcodes.append(np.asarray(facility.codes)[idx])
+        rcodes.append(np.asarray(rid.codes)[idx])
+    r = np.concatenate(rows)
+    e = np.concatenate(ev)
+    order = np.lexsort((e, r))
+    r, e = r[order], e[order]
+    minute = np.concatenate(mins)[order]
+    pid = parcels["parcel_id"].to_numpy()[r]
+    return pd.DataFrame({
+        "parcel_id": pid,
+        "event": pd.Categorical.from_codes(e.astype(np.int64), categories=pd.Index(EVENTS),
+                                           ordered=True),
+        "minute": minute,
+        "local_time": start + np.round(minute * 60.0).astype("timedelta64[s]"),
+        "time_zone": pd.Categorical.from_codes(np.asarray(tz.codes)[r], tz.categories),
+        "facility_id": pd.Categorical.from_codes(np.concatenate(fcodes)[order],
+                                                 src.categories),
+        "route_id": pd.Categorical.from_codes(np.concatenate(rcodes)[order], route.categories),
+        "carrier": pd.Categorical.from_codes(np.asarray(carrier.codes)[r], carrier.categories),
+    })

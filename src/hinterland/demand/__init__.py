@@ -5,12 +5,20 @@ sources), :mod:`~hinterland.demand.catalogue`, :mod:`~hinterland.demand.orders`,
 :mod:`~hinterland.demand.history`, :mod:`~hinterland.demand.forecast`,
 :mod:`~hinterland.demand.backtest`, :mod:`~hinterland.demand.metrics`,
 :mod:`~hinterland.demand.selection`, :mod:`~hinterland.demand.pipeline`,
-:mod:`~hinterland.demand.panels`.
+:mod:`~hinterland.demand.panels`, :mod:`~hinterland.demand.global_model` (one
+LightGBM model across all series), :mod:`~hinterland.demand.intervals`
+(prediction intervals, predictive dispersion), :mod:`~hinterland.demand.coldstart`
+(new hubs and items), :mod:`~hinterland.demand.world` (generated item x hub world).
 """
 
 from hinterland.demand.backtest import backtest, rolling_cutoffs
 from hinterland.demand.catalogue import Catalogue, generate_catalogue
-from hinterland.demand.forecast import MODEL_NAMES, forecast_panel
+from hinterland.demand.forecast import (
+    GLOBAL_MODEL,
+    MODEL_NAMES,
+    MODELS_WITH_GLOBAL,
+    forecast_panel,
+)
 from hinterland.demand.history import demand_series, load_order_history
 from hinterland.demand.metrics import Scores, score
 from hinterland.demand.orders import expected_parcels, generate_order_stream, generate_orders
@@ -18,6 +26,8 @@ from hinterland.demand.rates import DemandRates
 from hinterland.demand.selection import Selection, select_and_forecast
 
 __all__ = [
+    "GLOBAL_MODEL",
+    "MODELS_WITH_GLOBAL",
     "MODEL_NAMES",
     "Catalogue",
     "DemandRates",

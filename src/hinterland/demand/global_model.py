@@ -230,7 +230,7 @@ def _long_frame(
                 if not isinstance(f[c].dtype, pd.CategoricalDtype)
                 else pd.Categorical.from_codes(f[c].cat.codes.to_numpy()[rows], f[c].cat.categories)
             )
-    has_history = started.any(axis=1)
+    has_history = np.asarray(started.any(axis=1), dtype=bool)
     return df, has_history, static, level
 
 

@@ -214,7 +214,7 @@ def select_and_forecast(
         if max_bias is not None:
             vb = {k: _validation_bias(panel, cutoffs, h, val_fc, cands[k]) for k in scores}
             for r in rows:
-                r["bias"] = vb[r["candidate"]]
+                r["bias"] = vb[str(r["candidate"])]
             inside = [k for k in scores if abs(vb[k]) <= max_bias]
             allowed = inside or allowed
         chosen = min(allowed, key=lambda k: (np.nan_to_num(scores[k], nan=np.inf), k))

@@ -259,11 +259,15 @@ def test_start_time_is_not_taken_as_given(small_problem):
     """A reported service start earlier than the van can be there is rejected even when
     the reported arrival is right (kills ``start = float(x["start_min"])``)."""
     routes, _ = schedule_routes(small_problem, GOOD)
+    honest = _verify(small_problem, routes).checks
     i = routes.index[routes["stop_id"] == "s2"][0]
     routes.loc[i, "start_min"] -= 5.0
     v = _verify(small_problem, routes)
     assert _kinds(v) == {"eta_too_early"}
     assert "start_min" in v.violations["detail"].iloc[0]
+    # the verifier's own clock does not move with the report
+    assert v.checks["driver_hours"] == pytest.approx(honest["driver_hours"], rel=1e-12)
+    assert v.checks["cost_usd"] == pytest.approx(honest["cost_usd"], rel=1e-12)
 
 
 def test_route_leaving_before_its_wave(small_problem):

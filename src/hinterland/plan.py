@@ -70,6 +70,7 @@ import numpy as np
 import pandas as pd
 
 from hinterland.core.errors import HinterlandError
+from hinterland.io.geo import from_geodataframe
 from hinterland.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -231,10 +232,10 @@ def route_parcels(
     Returns
     -------
     pandas.DataFrame
-        The routing parcels table: ``parcel_id`` (the order id), ``lat``, ``lon``,
-        ``tier``, ``ready_min`` (at the station and sorted,
-        :func:`hinterland.routing.ready.ready_from_promise`), ``due_min`` (the
-        promise), ``weight_kg`` when the orders have it.
+        The routing parcels table: ``parcel_id`` (the order id), ``address_id`` (the
+        order id too: one stop per order), ``lat``, ``lon``, ``tier``, ``ready_min``
+        (at the station and sorted, :func:`hinterland.routing.ready.ready_from_promise`),
+        ``due_min`` (the promise), ``weight_kg`` when the orders have it.
     """
     from hinterland.demand.points import scatter_points
     from hinterland.routing.ready import ready_from_promise
@@ -254,6 +255,9 @@ def route_parcels(
     parcels = pd.DataFrame(
         {
             "parcel_id": ids.to_numpy(),
+            # each order is its own delivery point: the points are drawn, not addresses,
+            # and areas without land area put every point at the centroid
+            "address_id": ids.to_numpy(),
             "lat": lat,
             "lon": lon,
             "tier": mine["tier"].to_numpy(),
@@ -354,9 +358,9 @@ class Plan:
         """The facility table stages run over: ``facilities`` or else ``existing`` (or the
         default national network)."""
         if self.facilities is not None:
-            return self.facilities
+            return from_geodataframe(self.facilities, source="facilities")
         if self.existing is not None:
-            return self.existing
+            return from_geodataframe(self.existing, source="existing")
         from hinterland.network.default_network import default_facilities
 
         return default_facilities()
@@ -432,15 +436,18 @@ class Plan:
             Candidates at the centroids of ZIP areas with at least this many people,
             of this facility kind (when ``candidates`` is not given).
         candidates
-            Candidate sites (:func:`~hinterland.network.design.zip_candidates` schema).
+            Candidate sites (:func:`~hinterland.network.design.zip_candidates` schema);
+            a GeoDataFrame is read through :func:`hinterland.io.geo.from_geodataframe`.
         """
         from hinterland.network.coverage import promise_coverage
         from hinterland.network.design import DesignSpec, design, zip_candidates
 
+
         zips = self._need("zips", "region()")
         spec = spec or DesignSpec()
-        existing = self.existing if self.existing is not None else self.network
-        cands = (candidates if candidates is not None
+        existing = (from_geodataframe(self.existing, source="existing")
+                    if self.existing is not None else self.network)
+        cands = (from_geodataframe(candidates, source="candidates") if candidates is not None
                  else zip_candidates(zips, min_population=min_population, kind=kind))
         model = self.model
         result = design(zips, cands, existing=existing, spec=spec, model=model)
@@ -456,20 +463,24 @@ class Plan:
         Parameters
         ----------
         facilities
-            The network to score (default: the plan's :attr:`network`).
+            The network to score (default: the plan's :attr:`network`); a table or a
+            GeoDataFrame of points.
         order_min
             Local order minute of each area (default: the design default, 12:00).
         """
         from hinterland.network.coverage import DEFAULT_ORDER_MIN, promise_coverage
 
+
         zips = self._need("zips", "region()")
-        fac = facilities if facilities is not None else self.network
+        fac = (from_geodataframe(facilities, source="facilities") if facilities is not None
+               else self.network)
         minute = DEFAULT_ORDER_MIN if order_min is None else order_min
         cov = promise_coverage(zips, fac, self.model, order_min=minute).reset_index(drop=True)
         if facilities is None:
             return dataclasses.replace(self, coverage=cov)
         # A new network: the design and everything promised over the old one is stale.
-        return self._set("design", facilities=fac, coverage=cov)
+        return self._set("design", facilities=fac, coverage=cov, candidates=None,
+                         design_result=None)
 
     def orders(self, date: str | dt.date = "2026-03-04", *, seed: int | None = None,
                same_day_share: float = 0.2, n_items: int = 5_000) -> Plan:

@@ -525,3 +525,16 @@ def test_orders_exactly_at_a_cut_off_ride_the_slot(monkeypatch: pytest.MonkeyPat
     feasible = set(table["order_id"][table["order_id"].str.endswith("-at").to_numpy()]
                    [np.isfinite(at)])
     assert feasible and named == feasible
+
+
+def test_banded_nearest_search_equals_a_full_scan(ref: Reference) -> None:
+    """The latitude band only skips sites that cannot be among the k nearest."""
+    from hinterland.promise.reference import haversine_km
+
+    rng = np.random.default_rng(2)
+    offices = ref.rows["office"]
+    assert len(offices) > 2000  # the banded path
+    for lat, lon in zip(rng.uniform(25, 49, 60), rng.uniform(-124, -67, 60), strict=True):
+        d = sorted((haversine_km(lat, lon, ref.fac_lat[r], ref.fac_lon[r]), r)
+                   for r in offices)
+        assert ref.nearest("office", float(lat), float(lon), 3) == [[r for _, r in d[:3]]]

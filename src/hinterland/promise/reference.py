@@ -365,7 +365,8 @@ class Reference:
         self.zip_rur = [str(x) for x in z["rurality"]]
         self._zip_zone = ([str(x) for x in z["time_zone"]] if "time_zone" in z.columns
                           else None)
-        self._zip_arr = (np.array(self.zip_lat), np.array(self.zip_lon))
+        self._scan["zip"] = (np.array(self.zip_lat), np.array(self.zip_lon))
+        self._lat_order: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.zip_position = {c: i for i, c in enumerate(self.zip_code)}
         self._service_table = self._read_service(inputs.partner_service)
         self._stock = None if inputs.stock is None else self._read_stock(inputs.stock)
@@ -434,9 +435,8 @@ class Reference:
         rows = self.rows[kind]
         if not rows:
             return [[]]
-        lats, lons = self._scan[kind]
-        d = _haversine_scan(lat, lon, lats, lons)
-        pos = self._pos[kind]
+        idx, d = self._band(kind, lat, lon, k)
+        pos = self._pos[kind][idx]
         if len(rows) <= k:
             out = [[int(pos[j]) for j in np.argsort(d, kind="stable")]]
         else:
@@ -452,10 +452,37 @@ class Reference:
         self._nearest_cache[key] = out
         return out
 
+    def _band(self, kind: str, lat: float, lon: float, k: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """Positions and great-circle km of every site that can be among the ``k``
+        nearest (ties included): the sites of a latitude band wide enough that every site
+        outside it is farther than the band's ``k``-th nearest (a great circle is never
+        shorter than its north-south part, ``R x |dlat|``); all sites when few."""
+        lats, lons = self._scan[kind]
+        n = len(lats)
+        if n <= 2000:
+            return np.arange(n), _haversine_scan(lat, lon, lats, lons)
+        if kind not in self._lat_order:
+            order = np.argsort(lats, kind="stable")
+            self._lat_order[kind] = (order, lats[order])
+        order, sorted_lats = self._lat_order[kind]
+        width = 0.5
+        while width < 180.0:
+            lo = int(np.searchsorted(sorted_lats, lat - width, side="left"))
+            hi = int(np.searchsorted(sorted_lats, lat + width, side="right"))
+            idx = order[lo:hi]
+            if len(idx) >= k:
+                d = _haversine_scan(lat, lon, lats[idx], lons[idx])
+                edge = float(np.partition(d, k - 1)[k - 1])
+                if edge + DIST_TOL_KM < EARTH_KM * math.radians(width):
+                    return idx, d
+            width *= 2.0
+        return np.arange(n), _haversine_scan(lat, lon, lats, lons)
+
     def _nearest_zips(self, lat: float, lon: float) -> list[int]:
-        d = _haversine_scan(lat, lon, *self._zip_arr)
+        idx, d = self._band("zip", lat, lon, 1)
         best = float(d.min())
-        return [int(j) for j in np.flatnonzero(d <= best + DIST_TOL_KM)]
+        return [int(idx[j]) for j in np.flatnonzero(d <= best + DIST_TOL_KM)]
 
     def feeders(self, row: int) -> list[tuple[int, float]]:
         """Nearest fulfillment center(s) of a site (ties: each), with great-circle km."""

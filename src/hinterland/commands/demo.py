@@ -16,13 +16,51 @@ def register(app: typer.Typer) -> None:
 
     @app.command("demo")
     def demo(
-        state: Annotated[str, typer.Option(help="State to plan.")] = "MT",
-        new_stations: Annotated[int, typer.Option(help="Most new stations.")] = 6,
-        route_seconds: Annotated[float, typer.Option(help="Routing time budget.")] = 20.0,
+        state: Annotated[str, typer.Option(help="State(s) to plan, comma-separated.")]
+        = "MT,WY,ND,SD",
+        new_stations: Annotated[int, typer.Option(help="Most new hybrid hubs.")] = 8,
+        days: Annotated[int, typer.Option(help="Days simulated.", min=1, max=60)] = 7,
+        replications: Annotated[int, typer.Option(help="Replications (common random "
+                                                  "numbers).", min=2, max=20)] = 3,
+        out: Annotated[str, typer.Option("--out", help="Folder for the report.")]
+        = "hinterland-demo",
+        day_only: Annotated[bool, typer.Option(
+            "--day-only", help="Instead: one state's day designed, promised and routed "
+            "(first state).")] = False,
+        route_seconds: Annotated[float, typer.Option(help="Routing time budget "
+                                                     "(--day-only).")] = 20.0,
         seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
         as_json: JsonOpt = False,
     ) -> None:
-        """Design new rural stations, promise a day of orders, route one station."""
+        """The main job: today's rural network against a designed expansion, a week of
+        operations of both simulated, and the comparison report."""
+        states = [s.strip().upper() for s in state.split(",") if s.strip()]
+        if not day_only:
+            from hinterland.runs import expansion_study
+
+            with console.status("starting") as status:
+                study = expansion_study(
+                    states, new_hubs=new_stations, days=days, replications=replications,
+                    seed=seed, out_dir=out,
+                    say=lambda stage: status.update(f"hinterland demo: {stage}"))
+            if as_json:
+                print_json(study)
+                return
+            deltas = pd.DataFrame(study["deltas"]).set_index("kpi")
+            console.rule(f"hinterland demo: {', '.join(states)}")
+            console.print(f"{len(study['design']['sites'])} new hybrid hubs (design gap "
+                          f"{study['design']['certificate']['gap']:.4%}); {days} days x "
+                          f"{replications} replications, common random numbers")
+            for kpi in ("order_to_door_h_p50", "rural:order_to_door_h_p50", "next_day_share",
+                        "on_time_rate", "cost_per_parcel_usd"):
+                if kpi in deltas.index:
+                    r = deltas.loc[kpi]
+                    console.print(f"  {kpi}: {r['a_mean']:.3g} -> {r['b_mean']:.3g} "
+                                  f"({r['delta_pct']:+.1f} % [{r['pct_low']:+.1f}, "
+                                  f"{r['pct_high']:+.1f}])")
+            console.print(f"report: {study['report']}")
+            return
+        state = states[0]
         from hinterland.pipeline import rural_day_demo
 
         with console.status("starting") as status:

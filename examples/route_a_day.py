@@ -41,6 +41,9 @@ def main(out_dir: Path) -> hl.Plan:
     print(by_type.round(1).to_string())
     cert = routes.certificate
     print(f"verified={cert.verified} status={cert.status} cost_usd={cert.objective:,.2f}")
+    if not cert.verified:
+        kinds = routes.violations["kind"].value_counts()
+        print("violations: " + ", ".join(f"{k}={n}" for k, n in kinds.items()))
     out_dir.mkdir(parents=True, exist_ok=True)
     path = hl.write_table(routes.routes, out_dir / "routes.csv")
     print(f"wrote {path}")

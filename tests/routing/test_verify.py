@@ -408,3 +408,43 @@ def test_solver_uses_reloads_and_verifies():
     assert plan.unserved.empty
     assert plan.summary["trips"].sum() >= 3  # 12 parcels, 4 per trip, one van
     assert (plan.routes["kind"] == "reload").sum() >= 2
+
+
+def test_lateness_is_per_parcel_promise():
+    """Two parcels at one door, promised at different times: only the one whose own
+    promise passed is late."""
+    base = pd.DataFrame({"parcel_id": ["x", "y"], "lat": [45.02, 45.02],
+                         "lon": [-109.03, -109.03]})
+    p0 = build_problem_from_parcels(base, make_fleet(), STATION)
+    first, _ = schedule_routes(p0, [RawRoute("van", ((0,),), 510.0)])
+    end = float(first["depart_min"].iloc[0])  # the earliest its service can end
+    parcels = base.assign(due_min=[end - 4.0, end + 60.0])
+    p = build_problem_from_parcels(parcels, make_fleet(), STATION)
+    assert p.n_stops == 1
+    plan = plan_routes(p, time_limit_s=0.2, seed=0)
+    assert plan.certificate.verified, plan.violations
+    assert plan.late["parcel_id"].tolist() == ["x"]
+    assert plan.late["late_min"].tolist() == pytest.approx([4.0])
+    v = _verify(p, plan.routes, unserved=plan.unserved, raw=parcels, assignment=p.assignment)
+    assert v.late["parcel_id"].tolist() == ["x"] and not v.ok  # not reported to it
+
+
+def test_tomorrows_parcel_at_todays_door():
+    parcels = pd.DataFrame({"parcel_id": ["t", "m"], "lat": [45.02, 45.02],
+                            "lon": [-109.03, -109.03], "due_min": [1260.0, 1440.0 + 1260.0]})
+    p = build_problem_from_parcels(parcels, make_fleet(), STATION)
+    assert p.n_stops == 1 and p.pre_unserved["reason"].tolist() == ["due_later"]
+    plan = plan_routes(p, time_limit_s=0.2, seed=0)
+    assert plan.certificate.verified, plan.violations
+    status = plan.parcels.set_index("parcel_id")["status"]
+    assert status["t"] == "routed" and status["m"] == "unserved"
+    # a plan that puts tomorrow's parcel on today's van at the same door
+    merged = p.assignment.assign(stop_id=p.assignment.loc[
+        p.assignment["parcel_id"] == "t", "stop_id"].iloc[0])
+    v = _verify(p, plan.routes, unserved=plan.unserved.iloc[0:0], raw=parcels,
+                assignment=merged)
+    assert {"grouping", "wrong_day"} <= _kinds(v)
+    assert v.checks["wrong_day"] == 1
+    early = build_problem_from_parcels(parcels, make_fleet(), STATION,
+                                       params=RoutingParams(allow_early=True))
+    assert early.n_stops == 1 and early.pre_unserved.empty

@@ -168,6 +168,10 @@ class RoutingParams:
     allow_late
         Serve after its promise a stop that cannot be served on time (reported late)
         rather than drop it.
+    late_slack_min
+        A stop that no van can serve on time even alone must be served within this
+        many minutes of the earliest time a van could serve it (60, assumption);
+        stops the on-time search drops may then be served until the delivery end.
     drone_queue
         Move drone-eligible delivery stops (one light parcel, within the drone
         radius of a station that launches drones) to the drone queue.
@@ -181,11 +185,13 @@ class RoutingParams:
     unserved_penalty_usd: float = 500.0
     allow_early: bool = False
     allow_late: bool = True
+    late_slack_min: float = 60.0
     drone_queue: bool = True
     default_cube_l: float = 12.0
 
     def __post_init__(self) -> None:
-        for name in ("handoff_service_min", "unserved_penalty_usd", "default_cube_l"):
+        for name in ("handoff_service_min", "unserved_penalty_usd", "default_cube_l",
+                     "late_slack_min"):
             v = float(getattr(self, name))
             if not (math.isfinite(v) and v >= 0):
                 raise HinterlandError(f"routing {name} must be >= 0, got {v!r}")
@@ -284,7 +290,10 @@ class RoutingProblem:
         The parcels table as given, when the stops were grouped from parcels (the
         verifier regroups it by its own code).
     assignment
-        ``parcel_id, stop_id`` of every parcel (``None`` for stop input).
+        ``parcel_id, stop_id, ready_min, due_min`` of every parcel (``None`` for
+        stop input).
+    stop_times
+        ``stop_id, ready_min, due_min`` of every stop of the input (routed or not).
     """
 
     station: Station
@@ -298,6 +307,7 @@ class RoutingProblem:
     pre_unserved: pd.DataFrame
     raw_parcels: pd.DataFrame | None = None
     assignment: pd.DataFrame | None = None
+    stop_times: pd.DataFrame | None = None
 
     @property
     def n_stops(self) -> int:
@@ -326,7 +336,9 @@ class RoutingProblem:
     def with_late(self, rows: np.ndarray) -> RoutingProblem:
         """Same problem with stop ``rows`` allowed to be served after their promise."""
         s = self.stops.copy()
-        s.loc[np.asarray(rows, dtype=int), "late_ok"] = True
+        rows = np.asarray(rows, dtype=int)
+        s.loc[rows, "late_ok"] = True
+        s.loc[rows, "late_until_min"] = float(self.params.van.delivery_end_min)
         return replace(self, stops=s)
 
 
@@ -561,7 +573,9 @@ def parcels_to_stops(parcels: pd.DataFrame, params: RoutingParams | None = None,
     """Group parcels into stops (one per delivery point).
 
     Parcels share a stop when they share ``address_id`` (or, without it, the same
-    coordinates rounded to 5 decimals, ~1 m). A stop is ready at the latest ready
+    coordinates rounded to 5 decimals, ~1 m) and, unless
+    :attr:`RoutingParams.allow_early`, whether they are due today or on a later day
+    (tomorrow's parcels at today's door wait for tomorrow). A stop is ready at the latest ready
     time of its parcels and due at the earliest promise; it takes the sum of cubes,
     the heaviest weight, and is drone-eligible only with one eligible parcel.
 
@@ -590,13 +604,15 @@ def parcels_to_stops(parcels: pd.DataFrame, params: RoutingParams | None = None,
             [f"{a:.5f},{b:.5f}" for a, b in zip(df["lat"], df["lon"], strict=True)],
             index=df.index,
         )
+    df["_ready"] = _clock_column(df, "ready", params, zone, source, 0.0)
+    df["_due"] = _clock_column(df, "due", params, zone, source, np.inf)
+    if not params.allow_early:  # tomorrow's parcels never share today's stop
+        key = key + np.where(np.isfinite(df["_due"]) & (df["_due"] >= DAY_MIN), "|later", "")
     df["_key"] = key
     df["cube_l"] = (_num(df, "cube_l", source) if "cube_l" in df.columns
                     else params.default_cube_l)
     df["weight_kg"] = _num(df, "weight_kg", source) if "weight_kg" in df.columns else 1.0
     df["drone_eligible"] = _bool(df, "drone_eligible")
-    df["_ready"] = _clock_column(df, "ready", params, zone, source, 0.0)
-    df["_due"] = _clock_column(df, "due", params, zone, source, np.inf)
     g = df.groupby("_key", sort=False)
     due = g["_due"].min().to_numpy()
     out = pd.DataFrame(
@@ -657,14 +673,15 @@ def _lone_reasons(
     params: RoutingParams,
     min_out: np.ndarray,
     min_back: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Reason each stop cannot be served alone by any vehicle of any wave ("" if it
-    can), and whether it can only be served late."""
+    can), whether it can only be served late, and the earliest end of its service."""
     n = len(df)
     reasons = np.full(n, "", dtype=object)
     cap_ok = np.zeros(n, bool)
     time_ok = np.zeros(n, bool)
     on_time = np.zeros(n, bool)
+    first_done = np.full(n, np.inf)
     parcels = np.maximum(df["parcels"].to_numpy(float), df["pickup_parcels"].to_numpy(float))
     cube = np.maximum(df["cube_l"].to_numpy(float), df["pickup_cube_l"].to_numpy(float))
     ready = df["ready_min"].to_numpy(float)
@@ -682,9 +699,10 @@ def _lone_reasons(
                   & (done + min_back <= wave + route_time_min(v) + 1e-9))
             time_ok |= ok
             on_time |= ok & ~(done > due + 1e-9)
+            first_done = np.where(ok, np.minimum(first_done, done), first_done)
     reasons[~time_ok] = "unreachable_in_shift"
     reasons[~cap_ok] = "exceeds_vehicle_capacity"
-    return reasons, time_ok & ~on_time
+    return reasons, time_ok & ~on_time, first_done
 
 
 def build_problem(
@@ -709,6 +727,7 @@ def build_problem(
     travel = params.travel
     zone = station.time_zone if _needs_zone(stops) else None
     df = validate_stops(stops, params, source, zone)
+    stop_times = df[["stop_id", "ready_min", "due_min"]].copy()
     fl = validate_fleet(fleet, van=params.van)
     due = df["due_min"].to_numpy(float)
     later = np.isfinite(due) & (due >= DAY_MIN) & (not params.allow_early)
@@ -726,10 +745,11 @@ def build_problem(
     cols = ["lat", "lon"] + (["rurality"] if "rurality" in df.columns else [])
     _km_out, min_out = travel.matrix(st, df[cols])
     _km_back, min_back = travel.matrix(df[cols], st)
-    reasons, late_only = _lone_reasons(df, fl, params, min_out[0], min_back[:, 0])
+    reasons, late_only, first_done = _lone_reasons(df, fl, params, min_out[0], min_back[:, 0])
     if not params.allow_late:
         reasons = np.where((reasons == "") & late_only, "unreachable_in_shift", reasons)
     df["late_ok"] = late_only & params.allow_late
+    df["late_until_min"] = np.where(df["late_ok"], first_done + params.late_slack_min, np.nan)
     bad = reasons != ""
     pre_rows.append(pd.DataFrame({"stop_id": df.loc[bad, "stop_id"].to_numpy(),
                                   "reason": reasons[bad]}))
@@ -759,6 +779,7 @@ def build_problem(
         raw_stops=stops.reset_index(drop=True).copy(),
         drone_queue=queue,
         pre_unserved=pre,
+        stop_times=stop_times,
     )
 
 
@@ -784,6 +805,13 @@ def build_problem_from_parcels(
     assignment = (stops[["stop_id", "parcel_ids"]].explode("parcel_ids")
                   .rename(columns={"parcel_ids": "parcel_id"})[["parcel_id", "stop_id"]]
                   .reset_index(drop=True))
+    raw = parcels.reset_index(drop=True)
+    times = pd.DataFrame({
+        "parcel_id": raw["parcel_id"].astype(str),
+        "ready_min": _clock_column(raw, "ready", params, zone, source, 0.0),
+        "due_min": _clock_column(raw, "due", params, zone, source, np.nan),
+    })
+    assignment = assignment.merge(times, on="parcel_id", how="left")
     problem.raw_parcels = parcels.reset_index(drop=True).copy()
     problem.assignment = assignment
     problem.raw_stops = stops
@@ -813,15 +841,20 @@ def stop_windows(problem: RoutingProblem) -> tuple[np.ndarray, np.ndarray]:
     """Service start window ``(earliest, latest)`` of each stop, minutes.
 
     Earliest: ready. Latest: the service ends by the promise and by the end of the
-    delivery day; a ``late_ok`` stop only by the end of the delivery day.
+    delivery day; a ``late_ok`` stop by its ``late_until_min`` (within
+    :attr:`RoutingParams.late_slack_min` of the earliest a van can serve it, or the
+    end of the delivery day after the late pass).
     """
     s = problem.stops
     svc = s["service_min"].to_numpy(float)
     early = s["ready_min"].to_numpy(float)
     end_day = float(problem.params.van.delivery_end_min) - svc
     due = s["due_min"].to_numpy(float) - svc
-    late = np.where(s["late_ok"].to_numpy(bool) | ~np.isfinite(due), end_day,
-                    np.minimum(due, end_day))
+    until = (s["late_until_min"].to_numpy(float) if "late_until_min" in s.columns
+             else np.full(len(s), np.inf)) - svc
+    late_ok = s["late_ok"].to_numpy(bool)
+    limit = np.where(late_ok, np.where(np.isfinite(until), until, end_day), due)
+    late = np.where(np.isfinite(limit), np.minimum(limit, end_day), end_day)
     return early, np.maximum(late, early)
 
 

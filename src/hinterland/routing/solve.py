@@ -288,23 +288,36 @@ def unserved_table(problem: RoutingProblem, raw: list[RawRoute]) -> pd.DataFrame
 
 
 def _stop_parcels(problem: RoutingProblem) -> pd.DataFrame:
-    """``parcel_id, stop_id`` of every parcel (``<stop_id>-<k>`` for stop input)."""
+    """``parcel_id, stop_id, ready_min, due_min`` of every parcel (``<stop_id>-<k>`` and
+    the stop's times for stop input)."""
     if problem.assignment is not None:
-        return problem.assignment[["parcel_id", "stop_id"]].astype(str)
+        a = problem.assignment.copy()
+        a["parcel_id"] = a["parcel_id"].astype(str)
+        a["stop_id"] = a["stop_id"].astype(str)
+        return a[["parcel_id", "stop_id", "ready_min", "due_min"]]
     raw = problem.raw_stops
     n = pd.to_numeric(raw["parcels"], errors="coerce").fillna(0).round().astype(int)
     sid = raw["stop_id"].astype(str).to_numpy()
     ids = [(f"{s}-{k + 1}", s) for s, m in zip(sid, n, strict=True) for k in range(int(m))]
-    return pd.DataFrame(ids, columns=["parcel_id", "stop_id"])
+    out = pd.DataFrame(ids, columns=["parcel_id", "stop_id"])
+    if problem.stop_times is not None:
+        t = problem.stop_times.assign(stop_id=problem.stop_times["stop_id"].astype(str))
+        out = out.merge(t, on="stop_id", how="left")
+    else:
+        t = problem.stops.set_index("stop_id")[["ready_min", "due_min"]].reindex(out["stop_id"])
+        out["ready_min"] = t["ready_min"].to_numpy()
+        out["due_min"] = t["due_min"].to_numpy()
+    return out
 
 
 def parcel_table(problem: RoutingProblem, routes: pd.DataFrame,
                  drone_queue: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The parcels and late tables of a schedule (module docstring)."""
-    par = _stop_parcels(problem)
+    """The parcels and late tables of a schedule (module docstring).
+
+    A parcel is late by the minutes its stop's service ends after *its own* promise.
+    """
+    out = _stop_parcels(problem)
     visits = routes[routes["kind"] != "reload"].set_index("stop_id")
-    times = problem.stops.set_index("stop_id")[["ready_min", "due_min"]]
-    out = par.copy()
     sid = out["stop_id"]
     routed = sid.isin(visits.index)
     out["status"] = np.where(routed, "routed",
@@ -314,15 +327,16 @@ def parcel_table(problem: RoutingProblem, routes: pd.DataFrame,
     out["route_id"] = v["route_id"].to_numpy()
     out["wave_min"] = v["wave_min"].to_numpy()
     out["seq"] = v["seq"].to_numpy()
-    t = times.reindex(sid)
-    out["ready_min"] = t["ready_min"].to_numpy()
-    out["due_min"] = t["due_min"].to_numpy()
-    out["eta_min"] = v["arrival_min"].to_numpy()
-    out["delivered_min"] = v["depart_min"].to_numpy()
-    out["late_min"] = v["late_min"].fillna(0.0).to_numpy()
+    out["eta_min"] = v["arrival_min"].to_numpy(dtype=float)
+    delivered = v["depart_min"].to_numpy(dtype=float)
+    out["delivered_min"] = delivered
+    due = pd.to_numeric(out["due_min"]).to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        late = np.where(np.isfinite(due) & np.isfinite(delivered), delivered - due, 0.0)
+    out["late_min"] = np.maximum(late, 0.0)
     out = out[list(PARCEL_COLUMNS)].reset_index(drop=True)
-    late = out.loc[out["late_min"] > 0, list(LATE_COLUMNS)].reset_index(drop=True)
-    return out, late
+    late_t = out.loc[out["late_min"] > 0, list(LATE_COLUMNS)].reset_index(drop=True)
+    return out, late_t
 
 
 def finish_plan(

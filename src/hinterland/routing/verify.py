@@ -5,7 +5,8 @@ adapter. From the parcels (or stops) table exactly as the user gave it and the
 operating model (:attr:`RoutingParams.operations`) it re-derives, by its own code:
 
 * the stops: for parcel input it regroups the parcels itself (same ``address_id``,
-  or else the same coordinates to 5 decimals) and checks the plan's parcel -> stop
+  or else the same coordinates to 5 decimals; unless ``allow_early``, a parcel due
+  on a later day apart) and checks the plan's parcel -> stop
   assignment against that grouping; a stop is ready at the latest ready time of its
   parcels and due at the earliest promise;
 * each stop's service time from the van rule (``stop_service_min +
@@ -30,7 +31,7 @@ one is a wait). It checks:
   the delivery day (``after_delivery_end``); no parcel promised for tomorrow or later
   is delivered today without ``allow_early`` (``wrong_day``);
 * the driver's day (load + route + break) is within the shift (``hours_of_service``);
-* every parcel served after its promise is in the plan's late report with at least
+* every parcel served after its own promise is in the plan's late report with at least
   its minutes late (``late`` otherwise: lateness itself is reported, not a
   violation).
 
@@ -184,10 +185,11 @@ def _stops_from_stops(raw: pd.DataFrame, params: Any, zone: str | None
     s["weight"] = (pd.to_numeric(raw["weight_kg"]).fillna(0.0).to_numpy(float)
                    if "weight_kg" in raw else 0.0)
     s["rurality"] = raw["rurality"].to_numpy() if "rurality" in raw else None
-    names = [(f"{sid}-{k + 1}", sid) for sid, n in zip(s["stop_id"], s["parcels"], strict=True)
+    names = [(f"{sid}-{k + 1}", sid, due)
+             for sid, n, due in zip(s["stop_id"], s["parcels"], s["due"], strict=True)
              for k in range(int(n))]
-    return s.set_index("stop_id", drop=False), pd.DataFrame(names, columns=["parcel_id",
-                                                                           "stop_id"])
+    return s.set_index("stop_id", drop=False), pd.DataFrame(
+        names, columns=["parcel_id", "stop_id", "due"])
 
 
 def _stops_from_parcels(raw: pd.DataFrame, assignment: pd.DataFrame, params: Any,
@@ -210,6 +212,8 @@ def _stops_from_parcels(raw: pd.DataFrame, assignment: pd.DataFrame, params: Any
     p["ready"] = _clock(raw, "ready", date, zone, 0.0)
     p["due"] = _clock(raw, "due", date, zone, np.inf)
     p["rurality"] = raw["rurality"].to_numpy() if "rurality" in raw else None
+    if not params.allow_early:  # a parcel due on a later day is its own stop
+        p["key"] = p["key"] + np.where(np.isfinite(p["due"]) & (p["due"] >= _DAY), "|later", "")
     a = assignment.assign(parcel_id=assignment["parcel_id"].astype(str),
                           stop_id=assignment["stop_id"].astype(str))
     known = set(p["parcel_id"])
@@ -247,7 +251,7 @@ def _stops_from_parcels(raw: pd.DataFrame, assignment: pd.DataFrame, params: Any
     })
     s["service"] = _service(s["kind"].to_numpy(), s["parcels"].to_numpy(float),
                             s["pick"].to_numpy(float), params)
-    return s.set_index("stop_id", drop=False), m[["parcel_id", "stop_id"]]
+    return s.set_index("stop_id", drop=False), m[["parcel_id", "stop_id", "due"]]
 
 
 def _legs(points: list[tuple[float, float, Any]], params: Any
@@ -323,9 +327,9 @@ def verify_plan(
     erec: dict[str, dict[str, Any]] = {
         str(k): {str(c): x for c, x in v.items()} for k, v in exp.to_dict("index").items()
     }
-    par_by_stop: dict[str, list[str]] = {}
-    for pid, sid in zip(par["parcel_id"], par["stop_id"], strict=True):
-        par_by_stop.setdefault(str(sid), []).append(str(pid))
+    par_by_stop: dict[str, list[tuple[str, float]]] = {}
+    for pid, sid, pdue in zip(par["parcel_id"], par["stop_id"], par["due"], strict=True):
+        par_by_stop.setdefault(str(sid), []).append((str(pid), float(pdue)))
     fl: dict[str, dict[str, Any]] = {str(r["vehicle_type"]): r for r in _records(fleet)}
     s_rur = getattr(station, "rurality", None)
     home = (float(station.lat), float(station.lon), s_rur)
@@ -467,14 +471,16 @@ def verify_plan(
                 viol.append(("after_delivery_end", rid_i, sid,
                              f"service ends {end:.2f}, deliveries end "
                              f"{float(van.delivery_end_min):.2f}"))
-            due = float(e["due"])
-            if math.isfinite(due) and due >= _DAY and not params.allow_early:
-                wrong_n += 1
+            later = [pid for pid, pdue in par_by_stop.get(sid, [])
+                     if math.isfinite(pdue) and pdue >= _DAY]
+            if later and not params.allow_early:
+                wrong_n += len(later)
                 viol.append(("wrong_day", rid_i, sid,
-                             f"promised for {due:.0f} (a later day), delivered today"))
-            if end - due > TOL_MIN:
-                for pid in par_by_stop.get(sid, []):
-                    late_rows.append((pid, sid, rid_i, due, end, end - due))
+                             f"{len(later)} parcel(s) promised for a later day delivered "
+                             f"today: {', '.join(later[:3])}"))
+            for pid, pdue in par_by_stop.get(sid, []):
+                if end - pdue > TOL_MIN:
+                    late_rows.append((pid, sid, rid_i, pdue, end, end - pdue))
             t = end
         back = t + float(leg_min[-1])
         duty = float(v["load_min"]) + (back - wave) + float(v["break_min"])

@@ -298,6 +298,11 @@ def test_unreachable_promise_is_served_late_and_reported():
     assert plan.unserved.empty
     assert plan.late["parcel_id"].tolist() == ["s1-1", "s1-2"]
     assert (plan.late["late_min"] > 0).all()
+    # bounded: served within late_slack_min of the earliest a van can serve it
+    first = float(p.stops.set_index("stop_id").loc["s1", "late_until_min"])
+    assert first == pytest.approx(p.params.late_slack_min + 510.0 + p.minutes[0, 2]
+                                  + p.stops["service_min"].iloc[1])
+    assert (plan.late["delivered_min"] <= first + 0.02).all()
     assert plan.certificate.checks["late_parcels"] == 2
 
 

@@ -7,6 +7,7 @@ arithmetic over the terms written out below, never with the pricing helpers of
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -30,6 +31,8 @@ from hinterland.store import ledger as store
 from hinterland.store.db import database_url, make_engine
 
 PARTNER = PostalPartner()
+#: Examples per property test (``tools/mutation.py`` lowers it: one run per mutant).
+EXAMPLES = int(os.environ.get("HINTERLAND_PROPERTY_EXAMPLES", "80"))
 KG_PER_LB = Decimal("0.45359237")  # exact, by definition of the pound
 CENT = Decimal("0.01")
 
@@ -104,7 +107,7 @@ def _table(rows: list[dict[str, object]]) -> pd.DataFrame:
                          for i, r in enumerate(rows)])
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(st.lists(parcel_rows(), min_size=1, max_size=40))
 def test_lines_and_statements_equal_an_independent_computation(
     rows: list[dict[str, object]],
@@ -142,7 +145,7 @@ def _tamper_cases() -> st.SearchStrategy[tuple[str, str, int]]:
     )
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=int(EXAMPLES * 1.5), deadline=None)
 @given(st.lists(parcel_rows(), min_size=1, max_size=12), _tamper_cases(), st.data())
 def test_any_single_tampered_field_is_caught(
     rows: list[dict[str, object]], case: tuple[str, str, int], data: st.DataObject
@@ -315,6 +318,31 @@ def test_reconcile_statement_messages() -> None:
     assert reconcile(line, daily_statements(line), PARTNERS) == [
         "line usps_like/b: total_usd 4.00 != 5.25 by the terms",  # 4.70 + 0.30 + 0.25
         f"{b}: total_usd 4.00 != 5.25"]  # its statement, rebuilt from the line, too
+
+
+def test_a_parcel_listed_twice_and_empty_tables() -> None:
+    lines, stmts = _two_days()
+    twice = pd.concat([lines, lines.iloc[[1]]], ignore_index=True)
+    b = "('usps_like', '2025-03-05')"
+    assert reconcile(twice, daily_statements(twice), PARTNERS) == [
+        "line usps_like/b: parcel listed twice"]
+    # the same parcel id under two partners is two parcels
+    other = pd.concat([lines, lines.iloc[[1]].assign(partner="coop")], ignore_index=True)
+    assert reconcile(other, daily_statements(other), PARTNERS) == [
+        "line coop/b: fee_usd 4.70 != 4.05 by the terms",  # 2 kg = 4.4 lb: coop's 5-lb band
+        "line coop/b: revenue_share_usd 0.30 != 0.22 by the terms",
+        "line coop/b: premises_fee_usd 0.25 != 0.00 by the terms",
+        "line coop/b: total_usd 5.25 != 4.27 by the terms",
+        "('coop', '2025-03-05'): fee_usd 4.70 != 4.05",
+        "('coop', '2025-03-05'): revenue_share_usd 0.30 != 0.22",
+        "('coop', '2025-03-05'): premises_fee_usd 0.25 != 0.00",
+        "('coop', '2025-03-05'): total_usd 5.25 != 4.27",
+    ]
+    empty = daily_statements(lines.iloc[:0])
+    assert list(empty.columns) == list(STATEMENT_COLUMNS) and empty.empty
+    assert reconcile(lines.iloc[:0], empty, PARTNERS) == []
+    assert reconcile(lines.iloc[:0], stmts, PARTNERS) == [
+        NO_LINES_A, f"{b}: statement without ledger lines"]
 
 
 def test_reconcile_takes_one_partner_or_several() -> None:

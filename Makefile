@@ -40,5 +40,12 @@ bench: $(VENV)/.dev
 	$(BIN)/pip install -q -e '.[dev,bench]'
 	$(BIN)/python benchmarks/within.py
 
+# Mutation testing of the verifiers, checkers and operating rules (not part of `make
+# test`: CPU-heavy). One module at a time, under nice; writes mutation.csv.
+.PHONY: mutation
+mutation: $(VENV)/.dev
+	$(BIN)/pip install -q -e '.[dev,mutation]'
+	$(BIN)/python tools/mutation.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -63,8 +63,8 @@ def orders() -> pd.DataFrame:
     return random_orders(600, seed=11)
 
 
-def _cross_zone(ref: Reference, rc: Recheck, res: PromiseResult, dest_off: dict[str, float]
-                ) -> set[str]:
+def _cross_zone(ref: Reference, rc: Recheck, res: PromiseResult,
+                clocks: dict[str, tuple[float, float]]) -> set[str]:
     """Orders whose disagreement is one of the two engine errors found by this verifier
     (reported to the lead):
 
@@ -73,7 +73,9 @@ def _cross_zone(ref: Reference, rc: Recheck, res: PromiseResult, dest_off: dict[
       differ (time zones), an order between the two cut-offs is promised a day late by
       the engine while another site makes it (the reference's source is on another clock);
     * ``postal_priority_same_day``: ``AFTER_CUTOFF`` compares the order with the partner's
-      cut-off read on the order's clock instead of the office's.
+      cut-off read on the order's clock instead of the office's (so the reason is
+      ``AFTER_CUTOFF`` where the reference says ``OK`` or ``TOO_FAR``, or the reverse,
+      for ZIP areas served by an office on another clock).
     """
     known: set[str] = set()
     for d in rc.details:
@@ -82,21 +84,28 @@ def _cross_zone(ref: Reference, rc: Recheck, res: PromiseResult, dest_off: dict[
         p, _, r, s, _h = d.engine
         want = d.reference
         if d.mode in ("fc_van", "hub_van") and want.promised is not None and r == Reason.OK:
-            clocks = {ref.fac_offset[s], ref.fac_offset[want.source]}
-            if p >= min(want.promised) + 60 and len(clocks) > 1:
+            sites = {ref.fac_offset[s], ref.fac_offset[want.source]}
+            if p >= min(want.promised) + 60 and len(sites) > 1:
                 known.add(d.order_id)
-        if (d.mode == "postal_priority_same_day" and r == Reason.AFTER_CUTOFF
-                and want.reason == Reason.OK
-                and ref.fac_offset[want.handoff] != dest_off[d.order_id]):
+        pair = {r, want.reason}
+        if (d.mode == "postal_priority_same_day" and Reason.AFTER_CUTOFF in pair
+                and pair <= {Reason.AFTER_CUTOFF, Reason.TOO_FAR, Reason.OK}
+                and clocks[d.order_id][1] != clocks[d.order_id][0]):
             known.add(d.order_id)
     return known
 
 
-def _dest_offsets(ref: Reference, orders: pd.DataFrame) -> dict[str, float]:
+def _dest_offsets(ref: Reference, orders: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Order id -> (clock of the destination, clock of the office serving it)."""
     from hinterland.promise.verify import reference_orders
 
     ids, ros = reference_orders(orders, ref)
-    return {i: ref.places(o)[0].offset for i, o in zip(ids, ros, strict=True)}
+    out = {}
+    for i, o in zip(ids, ros, strict=True):
+        place = ref.places(o)[0]
+        svc = [s for s in ref.services(place.zip_row) if s is not None]
+        out[i] = (place.offset, ref.fac_offset[svc[0].office] if svc else math.nan)
+    return out
 
 
 # -- the unmutated engine --------------------------------------------------------------------

@@ -87,8 +87,11 @@ def _engine_error(ref: Reference, d: Problem, dest_offset: float) -> bool:
     if d.mode in ("fc_van", "hub_van") and want.promised is not None and r == Reason.OK:
         return (p >= min(want.promised) + 60
                 and ref.fac_offset[s] != ref.fac_offset[want.source])
-    return (d.mode == "postal_priority_same_day" and r == Reason.AFTER_CUTOFF
-            and want.reason == Reason.OK and ref.fac_offset[want.handoff] != dest_offset)
+    pair = {r, want.reason}
+    offices = [s.office for s in ref.services(d.row) if s is not None]
+    return (d.mode == "postal_priority_same_day" and Reason.AFTER_CUTOFF in pair
+            and pair <= {Reason.AFTER_CUTOFF, Reason.TOO_FAR, Reason.OK}
+            and bool(offices) and ref.fac_offset[offices[0]] != dest_offset)
 
 
 @pytest.fixture(scope="module", params=CASES, ids=["-".join(c[0]) for c in CASES])

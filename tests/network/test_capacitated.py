@@ -12,6 +12,7 @@ from scipy.optimize import linprog
 from hinterland.core.errors import HinterlandError, InfeasibleError, InputError
 from hinterland.network.capacitated import solve_capacitated_coverage
 from hinterland.network.coverage import filter_states
+from hinterland.network.default_network import fulfillment_centers
 from hinterland.network.design import DesignSpec, design, zip_candidates
 from hinterland.network.maxcover import solve_max_coverage
 from hinterland.network.verify import check_capacitated_coverage
@@ -208,10 +209,11 @@ def _state(zips: pd.DataFrame, code: str = "WY") -> tuple[pd.DataFrame, pd.DataF
 
 def test_design_with_tight_capacity(zips: pd.DataFrame) -> None:
     region, cands = _state(zips)
-    plain = design(region, cands, None, DesignSpec(max_count=3, time_limit=20))
+    fcs = fulfillment_centers()  # the stations' line haul (coverage is the promise engine's)
+    plain = design(region, cands, fcs, DesignSpec(max_count=3, time_limit=20))
     assert (plain.zips["covered_share"] == plain.zips["covered"].astype(float)).all()
     spec = DesignSpec(max_count=3, capacity_per_day=800.0, time_limit=20)
-    res = design(region, cands, None, spec)
+    res = design(region, cands, fcs, spec)
     cert = res.certificate
     assert cert.verified and cert.proven_optimal
     assert not res.sites["over_capacity"].any()

@@ -547,3 +547,54 @@ def test_banded_nearest_search_equals_a_full_scan(ref: Reference) -> None:
         d = sorted((haversine_km(lat, lon, ref.fac_lat[r], ref.fac_lon[r]), r)
                    for r in offices)
         assert ref.nearest("office", float(lat), float(lon), 3) == [[r for _, r in d[:3]]]
+
+
+@pytest.fixture(scope="module")
+def drone_world(national: tuple[pd.DataFrame, pd.DataFrame]
+                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """California ZIP areas and the national network's drone sites, FCs and a few offices;
+    orders to the ZIP areas around the Lockeford drone site every 20 minutes of the day."""
+    fac, zips = national
+    ca = zips[zips["state"] == "CA"].reset_index(drop=True)
+    sites = fac[fac["kind"].isin(["drone_site", "fulfillment_center"])
+                | fac["id"].astype(str).str.startswith("DS-95")].reset_index(drop=True)
+    near = ca[ca["zip"].isin(["95240", "95242", "95237", "95220", "95258"])]["zip"]
+    times = [f"2026-03-04T{m // 60:02d}:{m % 60:02d}" for m in range(6 * 60, 21 * 60, 20)]
+    table = pd.DataFrame([{"destination_zip": z, "weight_kg": 1.0, "order_time": t,
+                           "tier": "60min"} for z in near for t in times])
+    table.insert(0, "order_id", [f"d{i}" for i in range(len(table))])
+    return sites, ca, table
+
+
+@pytest.mark.parametrize("mutant", ["daylight ignored", "half speed", "no prep"])
+def test_drone_rules_are_re_derived(monkeypatch: pytest.MonkeyPatch, mutant: str,
+                                    drone_world: tuple[pd.DataFrame, pd.DataFrame,
+                                                       pd.DataFrame]) -> None:
+    from hinterland.operations.drones import DroneFleet
+
+    sites, ca, table = drone_world
+    clean = PromiseEngine(sites, ca)
+    inputs = EngineInputs.from_engine(clean)
+    res = clean.promise(table)
+    assert (res.reason[:, M["drone"]] == Reason.OK).sum() > 20
+    assert (res.reason[:, M["drone"]] == Reason.OUTSIDE_HOURS).any()  # after sunset
+    assert verify_choices(res, inputs, orders=table) == []
+    if mutant == "daylight ignored":
+        monkeypatch.setattr(DroneFleet, "hours", lambda self, lat, lon, zones, date: (
+            np.full(len(np.atleast_1d(lat)), self.open_min),
+            np.full(len(np.atleast_1d(lat)), self.close_min)))
+    elif mutant == "half speed":
+        real = DroneFleet.flight_min
+        monkeypatch.setattr(DroneFleet, "flight_min", lambda self, gc: real(self, gc) * 2.0)
+    else:
+        real_promise = md.drone_promise
+
+        def no_prep(m: OperatingModel, t: np.ndarray, *rest: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+            return real_promise(m, np.asarray(t) - m.drone.prep_min, *rest)
+
+        monkeypatch.setattr(md, "drone_promise", no_prep)
+    mutated = PromiseEngine(sites, ca).promise(table)
+    rc = recheck(mutated, inputs, orders=table)
+    changed = _changed(mutated, res, table["order_id"])
+    assert changed and set(rc.disagreeing) == changed

@@ -412,6 +412,8 @@ def test_large_batches_are_sampled_and_the_bound_is_absent(engine: PromiseEngine
     assert len(b.rederived_rows) == 50 and len(set(b.rederived_rows)) == 50
     assert (recheck(res, ref, orders=table, sample=50, seed=9).rederived_rows
             == b.rederived_rows).all()
+    c = recheck(res, ref, orders=table, sample=50, seed=9, limit=100)
+    assert c.consistency_checked == 100 and c.rederived_rows.max() >= 100  # whole batch
 
 
 def test_without_inputs_only_consistency_and_no_bound(engine: PromiseEngine) -> None:

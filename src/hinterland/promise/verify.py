@@ -13,17 +13,20 @@ lower mode index; ``cheapest``: cheaper, then earlier, then the lower mode index
 Every order that disagrees is named.
 
 Small batches are re-derived whole; larger ones on a seeded sample of ``sample``
-orders (the sample size and seed are in the certificate). Every order of the batch
-(up to ``limit``) also gets the cheap consistency checks (feasibility, whole minutes,
-the chosen option is the policy's pick among the engine's own options).
+orders drawn from the whole batch (the sample size and seed are in the certificate).
+Every order of the batch (up to ``limit``) also gets the cheap consistency checks
+(feasibility, whole minutes, the chosen option is the policy's pick among the engine's
+own options).
 
 Without raw inputs (``inputs=None``, the older call) only the consistency checks run,
 and the certificate says so (``checks["rederived"]`` is false).
 
-Capacity binding (``capacity=True``) is checked, not re-derived: a capacity site's
-option may be the reference's one to three days later or gone (``AT_CAPACITY``), and
-the chosen parcels per site and day must fit each site's capacity; which orders were
-the ones to slip is the engine's (order-time order), not re-checked.
+Capacity binding (``capacity=True``) is checked, not re-derived order by order: a
+capacity site's option may be the reference's one to three days later at the same
+site, or gone (``AT_CAPACITY``); the chosen parcels per site and day must fit each
+site's capacity (from the facility table and the operating model); and no option may
+slip while another site the reference considered for it still has room, handed out in
+order-time order (rooms only fill, so room left at the end was room then).
 """
 
 from __future__ import annotations
@@ -446,7 +449,8 @@ def recheck(result: Any, inputs: Any = None, *, orders: pd.DataFrame | None = No
     seed
         Seed of the sample.
     limit
-        Check only the first ``limit`` orders (all by default).
+        Give the consistency checks only to the first ``limit`` orders (all by default);
+        the re-derived sample is drawn from the whole batch.
     partner_service, stock
         The partner's service table and the stock table (or the engine's
         :class:`~hinterland.promise.engine.StockIndex`) the engine was given, when
@@ -466,7 +470,7 @@ def recheck(result: Any, inputs: Any = None, *, orders: pd.DataFrame | None = No
     if inputs is not None:
         ref = _reference(inputs, partner_service, stock)
         capacity = capacity or ref.capacity_binding
-        rows = _sample_rows(n, sample, seed)
+        rows = _sample_rows(n_all, sample, seed)
         out.rederived = True
         out.rederived_rows = rows
         if orders is not None and len(orders) != n_all:

@@ -90,3 +90,14 @@ def test_missing_geo_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> N
     with pytest.raises(geo.MissingExtraError, match=r"hinterland\[geo\]"):
         geo.to_geodataframe(_table())
     assert geo.feature_collection(_table())["type"] == "FeatureCollection"  # no extra needed
+
+
+def test_tables_with_a_zip_column_take_their_points_from_the_zip_areas() -> None:
+    zips = _table()[["zip", "lat", "lon"]]
+    coverage = pd.DataFrame({"zip": ["59002", "59001"], "promise_class": ["beyond", "next_day"]})
+    fc = geo.feature_collection(coverage, zips=zips)
+    assert [f["geometry"]["coordinates"] for f in fc["features"]] == [[-108.1, 46.2],
+                                                                       [-109.5, 45.5]]
+    assert fc["features"][0]["properties"] == {"zip": "59002", "promise_class": "beyond"}
+    with pytest.raises(InputError, match=r"row 1, column 'zip'.*'99999'"):
+        geo.with_points(pd.DataFrame({"zip": ["99999"]}), zips)

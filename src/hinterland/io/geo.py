@@ -1,9 +1,10 @@
 """Geometry in and out: GeoJSON, GeoParquet and GeoDataFrames for per-ZIP and per-site tables.
 
 Any table with ``lat``/``lon`` columns (ZIP areas, a design's per-ZIP classes
-before and after, sites, coverage, promises joined to their ZIP areas) can be
-written with a geometry per row: the row's point, or its polygon where a boundary
-file names the row's key (e.g. a ZCTA boundary GeoJSON keyed by ZIP code).
+before and after, sites), or with a ``zip`` column and the ZIP-area table to take
+the points from (``zips=``: coverage tables, promises), can be written with a
+geometry per row: the row's point, or its polygon where a boundary file names the
+row's key (e.g. a ZCTA boundary GeoJSON keyed by ZIP code).
 
 * :func:`feature_collection` / :func:`write_geojson` need nothing beyond the
   standard library (strict JSON: ``NaN`` becomes ``null``);
@@ -40,6 +41,7 @@ __all__ = [
     "is_geodataframe",
     "load_boundaries",
     "to_geodataframe",
+    "with_points",
     "write_geojson",
     "write_geoparquet",
 ]
@@ -142,6 +144,39 @@ def load_boundaries(source: str | os.PathLike[str] | Mapping[str, Any], key: str
     return out
 
 
+def with_points(table: pd.DataFrame, zips: pd.DataFrame | None, *, key: str = "zip",
+                source: str = "table") -> pd.DataFrame:
+    """``table`` with ``lat``/``lon`` of its ZIP areas when it has none of its own.
+
+    Parameters
+    ----------
+    table
+        Rows naming a ZIP area in column ``key`` (or already with ``lat``/``lon``, or a
+        GeoDataFrame: returned as a plain table with its points).
+    zips
+        ZIP areas (``zip``, ``lat``, ``lon``), e.g. :func:`hinterland.data.zip_areas`.
+    key
+        The column of ``table`` holding ZIP codes.
+
+    Raises
+    ------
+    InputError
+        A ZIP code that is not in ``zips`` (naming the first such row).
+    """
+    plain = from_geodataframe(table, source=source)
+    if zips is None or {"lat", "lon"} <= set(plain.columns) or key not in plain.columns:
+        return plain
+    points = zips.assign(zip=zips["zip"].astype(str)).drop_duplicates("zip").set_index("zip")
+    codes = plain[key].astype(str)
+    missing = ~codes.isin(points.index).to_numpy()
+    if missing.any():
+        row = int(np.flatnonzero(missing)[0])
+        raise InputError(source, f"ZIP {codes.iloc[row]!r} is not a ZIP area", row=row + 1,
+                         column=key)
+    return plain.assign(lat=points["lat"].reindex(codes).to_numpy(float),
+                        lon=points["lon"].reindex(codes).to_numpy(float))
+
+
 def geometries(
     table: pd.DataFrame,
     *,
@@ -184,6 +219,7 @@ def feature_collection(
     boundaries: Boundaries | None = None,
     key: str = "zip",
     keep_coordinates: bool = False,
+    zips: pd.DataFrame | None = None,
     source: str = "table",
 ) -> dict[str, Any]:
     """A GeoJSON FeatureCollection: one feature per row, the other columns as properties.
@@ -199,10 +235,13 @@ def feature_collection(
         Column matched against ``boundaries``.
     keep_coordinates
         Keep ``lat``/``lon`` among the properties too.
+    zips
+        ZIP areas to take each row's point from when ``table`` has no ``lat``/``lon``
+        (:func:`with_points`).
     source
         Name used in error messages.
     """
-    plain = from_geodataframe(table, source=source)
+    plain = with_points(table, zips, key=key, source=source)
     geoms = geometries(plain, boundaries=boundaries, key=key, source=source)
     drop = [] if keep_coordinates else ["lat", "lon"]
     props = plain.drop(columns=[c for c in drop if c in plain.columns])
@@ -222,10 +261,12 @@ def write_geojson(
     *,
     boundaries: Boundaries | None = None,
     key: str = "zip",
+    zips: pd.DataFrame | None = None,
     source: str = "table",
 ) -> Path:
-    """Write ``table`` as a GeoJSON FeatureCollection (atomic, strict JSON)."""
-    fc = feature_collection(table, boundaries=boundaries, key=key, source=source)
+    """Write ``table`` as a GeoJSON FeatureCollection (atomic, strict JSON; arguments
+    as :func:`feature_collection`)."""
+    fc = feature_collection(table, boundaries=boundaries, key=key, zips=zips, source=source)
     return write_json(fc, path, indent=None)
 
 
@@ -234,16 +275,18 @@ def to_geodataframe(
     *,
     boundaries: Boundaries | None = None,
     key: str = "zip",
+    zips: pd.DataFrame | None = None,
     source: str = "table",
 ) -> Any:
-    """A GeoDataFrame (EPSG:4326) of ``table``: points, or shapes from ``boundaries``.
+    """A GeoDataFrame (EPSG:4326) of ``table``: points, or shapes from ``boundaries``
+    (arguments as :func:`feature_collection`).
 
     Needs the ``geo`` extra (:class:`MissingExtraError` otherwise).
     """
     gpd = _geopandas()
     from shapely.geometry import shape
 
-    plain = from_geodataframe(table, source=source)
+    plain = with_points(table, zips, key=key, source=source)
     geoms = [shape(g) for g in geometries(plain, boundaries=boundaries, key=key,
                                           source=source)]
     return gpd.GeoDataFrame(plain.reset_index(drop=True), geometry=geoms, crs=CRS)
@@ -255,10 +298,12 @@ def write_geoparquet(
     *,
     boundaries: Boundaries | None = None,
     key: str = "zip",
+    zips: pd.DataFrame | None = None,
     source: str = "table",
 ) -> Path:
-    """Write ``table`` as GeoParquet (atomic). Needs the ``geo`` extra."""
-    gdf = to_geodataframe(table, boundaries=boundaries, key=key, source=source)
+    """Write ``table`` as GeoParquet (atomic; arguments as :func:`feature_collection`).
+    Needs the ``geo`` extra."""
+    gdf = to_geodataframe(table, boundaries=boundaries, key=key, zips=zips, source=source)
     target = Path(path)
     with atomic_path(target) as tmp:
         gdf.to_parquet(tmp, index=False)

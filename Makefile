@@ -9,7 +9,7 @@ ifneq ($(wildcard $(SHARED_DATA)/SHA256SUMS),)
 export HINTERLAND_DATA_DIR ?= $(SHARED_DATA)
 endif
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean fuzz
 
 $(BIN)/hinterland: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,10 @@ mutation: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# Longer fuzzing run (tests/fuzz): FUZZ_EXAMPLES cases per property, fresh random cases.
+FUZZ_EXAMPLES ?= 200
+fuzz: $(VENV)/.dev
+	HINTERLAND_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) HINTERLAND_FUZZ_SEED=1 \
+	  $(BIN)/pytest -q -p no:cacheprovider tests/fuzz --hypothesis-seed=$(or $(FUZZ_SEED),1) \
+	  --hypothesis-show-statistics

@@ -110,7 +110,8 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--hub-inventory/--no-hub-inventory", help="Hybrid hubs hold stock.")
         ] = True,
         time_limit: Annotated[
-            float, typer.Option("--time-limit", callback=number(gt=0), help="Solver seconds.")
+            float,
+            typer.Option("--time-limit", callback=number(gt=0, le=86_400), help="Solver seconds."),
         ] = 60.0,
         gap: Annotated[
             float,

@@ -327,7 +327,8 @@ def register(app: typer.Typer) -> None:
             typer.Option("--method", help="Exact MILP, or greedy LP rounding."),
         ] = "milp",
         time_limit: Annotated[
-            float, typer.Option("--time-limit", callback=number(gt=0), help="Seconds per hub.")
+            float,
+            typer.Option("--time-limit", callback=number(gt=0, le=86_400), help="Seconds per hub."),
         ] = 60.0,
         summary_out: Annotated[
             Path | None, typer.Option("--summary-out", help="Per-hub summary table.")

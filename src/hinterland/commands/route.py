@@ -161,7 +161,7 @@ def route(
     ] = 0,
     seed: Annotated[int, typer.Option(help="Random seed (generation and search).")] = 0,
     time_limit: Annotated[
-        float, typer.Option(callback=number(gt=0), help="Solve wall time, seconds.")
+        float, typer.Option(callback=number(gt=0, le=86_400), help="Solve wall time, seconds.")
     ] = 60.0,
     workers: Annotated[
         int, typer.Option(min=1, help="Dask workers; parallel searches (up to idle cores).")

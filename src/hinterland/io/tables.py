@@ -44,8 +44,6 @@ def _decode_problem(data: bytes) -> str | None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.end >= len(data) - 3 and exc.reason == "unexpected end of data":
-            return None  # the head was cut inside a character; the full read decides
         line = data[: exc.start].count(b"\n") + 1
         byte = data[exc.start]
         return (f"is not UTF-8 text (byte 0x{byte:02x} on line {line}); it looks like "

@@ -82,3 +82,57 @@ def test_ctrl_c_during_design_exits_130_and_leaves_nothing(tmp_path: Path) -> No
     assert code == 130, err[-2000:]
     assert "interrupted" in err and "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def _unverified(real):
+    import dataclasses
+
+    def wrapped(*a, **k):
+        plan = real(*a, **k)
+        plan.certificate = dataclasses.replace(plan.certificate, verified=False)
+        return plan
+
+    return wrapped
+
+
+def test_unverified_route_plan_exits_1_with_outputs(tmp_path: Path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    import hinterland.routing.solve as solve
+    from hinterland.cli import app
+
+    (tmp_path / "stops.csv").write_text("stop_id,lat,lon,parcels\ns1,46.61,-112.01,2\n"
+                                        "s2,46.62,-112.02,1\n")
+    args = ["route", "--stops-file", str(tmp_path / "stops.csv"), "--station", "46.6,-112.0",
+            "--time-limit", "1", "--in-process", "--out", str(tmp_path / "out")]
+    ok = CliRunner().invoke(app, args)
+    assert ok.exit_code == 0, ok.output
+    monkeypatch.setattr(solve, "plan_routes", _unverified(solve.plan_routes))
+    bad = CliRunner().invoke(app, args)
+    assert bad.exit_code == 1, bad.output
+    assert "NOT verified" in bad.output
+    assert (tmp_path / "out" / "routes.csv").exists()
+
+
+def test_design_recount_failure_exits_1(tmp_path: Path, monkeypatch) -> None:
+    import dataclasses
+
+    from typer.testing import CliRunner
+
+    import hinterland.network.design as design_mod
+    from hinterland.cli import app
+
+    args = ["design", "--state", "RI", "--max-count", "2", "--time-limit", "10", "--json"]
+    ok = CliRunner().invoke(app, args)
+    assert ok.exit_code == 0, ok.output
+    real = design_mod.design
+
+    def failing(*a, **k):
+        res = real(*a, **k)
+        cert = dataclasses.replace(res.certificate, verified=False)
+        return dataclasses.replace(res, certificate=cert)
+
+    monkeypatch.setattr(design_mod, "design", failing)
+    bad = CliRunner().invoke(app, [a for a in args if a != "--json"])
+    assert bad.exit_code == 1, bad.output
+    assert "recount FAILED" in bad.output and "check failed" in bad.output

@@ -9,6 +9,7 @@ import typer
 
 from hinterland.commands._common import (
     console,
+    console_err,
     frame_records,
     print_json,
     print_table,
@@ -103,6 +104,7 @@ def register(app: typer.Typer) -> None:
         res = reach(zips, sites, radius_km=radius_km, radius_mi=radius_mi, drive_min=drive_min)
         if out is not None:
             write_table(res.zips, out)
+            console_err.print(f"wrote {out}", highlight=False)
         if as_json:
             payload: dict[str, Any] = dict(res.totals)
             payload["by_rurality"] = frame_records(res.by_rurality)
@@ -180,6 +182,7 @@ def register(app: typer.Typer) -> None:
         summary = promise_summary(zips, table)
         if out is not None:
             write_table(table, out)
+            console_err.print(f"wrote {out}", highlight=False)
         if as_json:
             print_json(
                 {

@@ -128,3 +128,21 @@ def test_score_takes_a_geodataframe_and_a_new_network_drops_the_design(day: Plan
     assert scored.coverage["promise_class"].tolist() == day.coverage["promise_class"].tolist()
     kept = day.score()  # same network: only the coverage is recomputed
     assert kept.design_result is day.design_result and kept.promises is day.promises
+
+
+def test_with_stock_clears_the_promises_made_without_it(day: Plan) -> None:
+    assert day.order_table is not None
+    hub = day.busiest_station()
+    items = day.order_table["item_id"].drop_duplicates().head(50)
+    stock = pd.DataFrame({"facility_id": hub, "item_id": items.to_numpy()})
+    stocked = day.with_stock(stock)
+    assert stocked.promises is None and stocked.route_plan is None
+    assert stocked.order_table is day.order_table and stocked.stock is not None
+    again = stocked.promise()
+    assert again.promises is not None and again.stock is stocked.stock
+    hub_van = again.promises["mode"].eq("hub_van") & again.promises["source_id"].eq(hub)
+    ordered = day.order_table.set_index("order_id")["item_id"]
+    assert hub_van.any() and hub_van.sum() < day.promises["mode"].eq("hub_van").sum()
+    assert ordered.reindex(again.promises.loc[hub_van, "order_id"]).isin(items).all()
+    with pytest.raises(HinterlandError, match="item_id"):
+        day.with_stock(pd.DataFrame({"facility_id": [hub]}))

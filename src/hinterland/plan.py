@@ -515,6 +515,22 @@ class Plan:
         return self._set("orders", catalogue=self.catalogue, order_table=orders.copy(),
                          date=day)
 
+    def with_stock(self, stock: pd.DataFrame, *, forecasts: pd.DataFrame | None = None
+                   ) -> Plan:
+        """Use a stock table (``facility_id``, ``item_id``: what each hub holds, e.g. from
+        :func:`hinterland.inventory.plan_assortment`) and optionally the forecasts it
+        was planned from; clears the promises and routes made without it."""
+        for col in ("facility_id", "item_id"):
+            if col not in stock.columns:
+                raise HinterlandError(f"a stock table needs a {col} column")
+        stock = stock.assign(facility_id=stock["facility_id"].astype(str),
+                             item_id=stock["item_id"].astype(str))
+        plan = self._set("orders", catalogue=self.catalogue, order_table=self.order_table,
+                         date=self.date)
+        return dataclasses.replace(plan, stock=stock,
+                                   forecasts=forecasts if forecasts is not None
+                                   else self.forecasts)
+
     def promise(self, *, policy: str = "fastest", capacity: bool = False,
                 stock: pd.DataFrame | None = None) -> Plan:
         """Promise every order over the network; set ``promises``.

@@ -31,7 +31,9 @@ def test_samples_are_small_and_regenerate_identically(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     for name in SAMPLES:
-        assert (tmp_path / name).read_bytes() == (EXAMPLES / name).read_bytes(), name
+        assert (tmp_path / name).read_bytes() == (EXAMPLES / name).read_bytes(), (
+            f"examples/{name} is not what the generator gives now: if the change is meant, "
+            "run `python examples/make_samples.py` and commit the files")
 
 
 def test_samples_name_real_zip_areas_and_sites(zips: pd.DataFrame) -> None:

@@ -111,6 +111,10 @@ def test_a_stage_returns_a_new_plan_and_clears_what_came_after(day: Plan) -> Non
     assert again.promises is None and again.route_plan is None and again.parcels is None
     assert again.design_result is day.design_result  # upstream kept
     assert day.promises is not None  # the old plan is unchanged
+    redesigned = day.design(hl.DesignSpec(max_count=1, time_limit=30.0))
+    assert redesigned.order_table is day.order_table  # orders depend on the region only
+    assert redesigned.promises is None and redesigned.route_plan is None
+    assert redesigned.design_result is not None and len(redesigned.design_result.sites) == 1
     other = day.region(["DE"])
     assert other.design_result is None and other.facilities is None
     assert other.order_table is None and other.coverage is None
@@ -146,3 +150,13 @@ def test_with_stock_clears_the_promises_made_without_it(day: Plan) -> None:
     assert ordered.reindex(again.promises.loc[hub_van, "order_id"]).isin(items).all()
     with pytest.raises(HinterlandError, match="item_id"):
         day.with_stock(pd.DataFrame({"facility_id": [hub]}))
+
+
+def test_with_orders_promises_a_given_table() -> None:
+    from pathlib import Path
+
+    orders = hl.read_table(Path(__file__).resolve().parents[1] / "examples" / "orders.csv")
+    plan = Plan().region(["VT"]).with_orders(orders, date="2026-03-04").promise()
+    assert plan.promises is not None and len(plan.promises) == len(orders)
+    assert plan.promises["order_id"].tolist() == orders["order_id"].tolist()
+    assert plan.model.date.isoformat() == "2026-03-04"

@@ -3,8 +3,10 @@
 A :class:`Plan` holds the :class:`~hinterland.scenario.Scenario` (and so the one
 :class:`~hinterland.operations.OperatingModel` every stage reads) and the tables
 one stage hands to the next. Each stage is a method that returns a **new** Plan
-with its table set and every table downstream of it cleared, so a table never
-outlives the inputs it was made from::
+with its tables set and every table derived from the stage's earlier output
+cleared (a new region clears everything; a new design or a new day of orders
+clears the promises and routes), so a table never outlives the inputs it was
+made from::
 
     import hinterland as hl
 
@@ -300,14 +302,17 @@ def solve_routes(
 
 # ------------------------------------------------------------------------------ the Plan
 
-#: Tables each stage sets, in flow order; a stage clears every table after its own.
-_STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("region", ("zips",)),
-    ("design", ("candidates", "design_result", "facilities", "coverage")),
-    ("orders", ("catalogue", "order_table", "date")),
-    ("promise", ("promises",)),
-    ("routes", ("parcels", "route_problem", "route_plan")),
-)
+_DAY = ("promises", "parcels", "route_problem", "route_plan")
+
+#: Tables a stage makes stale when it runs again: what was derived from its output.
+_STALE: dict[str, tuple[str, ...]] = {
+    "region": ("candidates", "design_result", "facilities", "coverage", "catalogue",
+               "order_table", "date", *_DAY),
+    "design": _DAY,  # orders depend on the region only: they are kept
+    "orders": _DAY,
+    "promise": _DAY[1:],
+    "routes": (),
+}
 
 
 @dataclass(frozen=True)
@@ -372,10 +377,8 @@ class Plan:
         return value
 
     def _set(self, stage: str, **tables: Any) -> Plan:
-        """A new Plan with ``tables`` set and every table of later stages cleared."""
-        names = [s for s, _ in _STAGES]
-        later = {t for s, ts in _STAGES[names.index(stage) + 1:] for t in ts}
-        changes: dict[str, Any] = {t: None for t in later}
+        """A new Plan with ``tables`` set and the tables derived from the stage cleared."""
+        changes: dict[str, Any] = {t: None for t in _STALE[stage]}
         changes.update(tables)
         return dataclasses.replace(self, **changes)
 
@@ -510,10 +513,12 @@ class Plan:
         return self._set("orders", catalogue=catalogue, order_table=table, date=day)
 
     def with_orders(self, orders: pd.DataFrame, *, date: str | dt.date | None = None) -> Plan:
-        """Use a given order table (promise engine schema); set ``order_table``."""
+        """Use a given order table (:func:`hinterland.promise.parse_orders` schema, e.g.
+        ``examples/orders.csv``); set ``order_table`` (and ``date``, the operating day
+        of the operating model, when given)."""
         day = dt.date.fromisoformat(date) if isinstance(date, str) else date
-        return self._set("orders", catalogue=self.catalogue, order_table=orders.copy(),
-                         date=day)
+        return self._set("orders", order_table=from_geodataframe(orders, source="orders"),
+                         date=day, catalogue=None)
 
     def with_stock(self, stock: pd.DataFrame, *, forecasts: pd.DataFrame | None = None
                    ) -> Plan:
@@ -525,8 +530,7 @@ class Plan:
                 raise HinterlandError(f"a stock table needs a {col} column")
         stock = stock.assign(facility_id=stock["facility_id"].astype(str),
                              item_id=stock["item_id"].astype(str))
-        plan = self._set("orders", catalogue=self.catalogue, order_table=self.order_table,
-                         date=self.date)
+        plan = self._set("orders")
         return dataclasses.replace(plan, stock=stock,
                                    forecasts=forecasts if forecasts is not None
                                    else self.forecasts)

@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
 import typer
 
-from hinterland.network.facilities import load_facilities
+from hinterland.network.facilities import FACILITY_KINDS, load_facilities
+
+
+class FacilityKind(StrEnum):
+    """Facility kinds as a choice (``--help`` lists them); the same as ``FACILITY_KINDS``."""
+
+    fulfillment_center = "fulfillment_center"
+    sort_center = "sort_center"
+    delivery_station = "delivery_station"
+    hybrid_hub = "hybrid_hub"
+    partner_post_office = "partner_post_office"
+    retail_store = "retail_store"
+    drone_site = "drone_site"
+
+
+if tuple(k.value for k in FacilityKind) != tuple(FACILITY_KINDS):  # pragma: no cover
+    raise RuntimeError("FacilityKind is out of step with FACILITY_KINDS")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON with the same numbers.")]
 FacilitiesOpt = Annotated[
@@ -20,7 +37,7 @@ LatColOpt = Annotated[str | None, typer.Option("--lat-col", help="Latitude colum
 LonColOpt = Annotated[str | None, typer.Option("--lon-col", help="Longitude column (detected).")]
 IdColOpt = Annotated[str | None, typer.Option("--id-col", help="Id column (detected).")]
 KindOpt = Annotated[
-    str | None, typer.Option("--kind", help="Kind for every row, e.g. delivery_station.")
+    FacilityKind | None, typer.Option("--kind", help="Kind for every row.")
 ]
 
 
@@ -68,4 +85,5 @@ def read_facilities(
     kind: str | None,
 ) -> pd.DataFrame:
     """Load a facility file with the CLI's column-mapping options."""
-    return load_facilities(path, lat_col=lat_col, lon_col=lon_col, id_col=id_col, kind=kind)
+    text = kind.value if isinstance(kind, Enum) else kind
+    return load_facilities(path, lat_col=lat_col, lon_col=lon_col, id_col=id_col, kind=text)

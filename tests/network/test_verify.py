@@ -182,3 +182,123 @@ def test_recount_within_is_inclusive_and_chunked() -> None:
     assert recount_within(pts, sites, float(np.nextafter(d, 0))).tolist() == [True, False, False]
     assert recount_within(pts, sites, d * 8.01, chunk=1).tolist() == [True, True, True]
     assert recount_within(pts, sites.iloc[:0], 1e4).tolist() == [False, False, False]
+
+
+# -- exact ties, degenerate inputs, malformed tables (mutation survivors) ------------------
+
+
+def test_tolerances_are_inclusive_at_the_exact_tie() -> None:
+    zero_w = np.zeros(4)
+    assert check_coverage(zero_w, ROWS, COLS, np.array([0]), claimed=1e-7)["ok"]
+    assert check_pmedian(np.zeros((2, 2)), 1, np.array([1]), claimed=1e-9)["ok"]
+    free = np.array([1e-9, 0.0, 0.0])
+    at = check_coverage(W, ROWS, COLS, np.array([0]), claimed=30.0, site_cost=free, budget=0.0)
+    assert at["budget_ok"] and at["spent"] == 1e-9 and at["ok"]
+    nothing = check_coverage(W, ROWS, COLS, np.array([1]), claimed=50.0,
+                             site_cost=np.zeros(3), budget=0.0)
+    assert nothing["budget_ok"] and nothing["ok"]
+    cap = _cap(site_cost=np.zeros(3), budget=0.0)
+    assert cap["budget_ok"] and cap["spent"] == 0.0 and cap["ok"]
+    assert _cap(site_cost=np.array([1e-9, 0.0, 0.0]), budget=0.0)["budget_ok"]
+
+
+def test_index_arrays_may_come_as_floats() -> None:
+    # e.g. a pandas column that passed through a merge with missing values
+    assert check_pmedian(COST, 2, np.array([0.0, 2.0]), claimed=10.0)["ok"]
+    out = check_coverage(W, ROWS, COLS, np.array([0]), claimed=70.0,
+                         existing_rows=np.array([3.0]))
+    assert out["ok"]
+    assert _cap(assign_rows=np.array([0.0, 1.0, 3.0]), assign_cols=np.array([0.0, 0.0, 2.0]),
+                existing_rows=np.array([2.0]), claimed=90.0)["ok"]
+
+
+def test_pair_tables_of_different_lengths_are_refused() -> None:
+    with pytest.raises(ValueError):
+        check_coverage(W, ROWS, COLS[:-1], np.array([0]), claimed=30.0)
+    with pytest.raises(ValueError):
+        _cap(cover_cols=COLS[:-1])
+    with pytest.raises(ValueError):
+        _cap(assign_cols=np.array([0, 0]))
+    with pytest.raises(ValueError):
+        _cap(assign_share=np.array([1.0, 0.5]))
+
+
+def test_capacitated_load_figures_exactly() -> None:
+    # site 0 carries 100 + 0.5 x 200 = 200 of 400, site 2 carries 400 of 800
+    out = _cap(capacity=np.array([400.0, 1.0, 800.0]))
+    assert out["max_load_over_capacity"] == 0.5 and out["ok"]
+    # a site with no capacity and no load is not over it
+    idle = _cap(chosen=np.array([0, 1, 2]), capacity=np.array([400.0, 0.0, 800.0]))
+    assert idle["max_load_over_capacity"] == 0.5 and idle["capacity_ok"]
+    # a load of exactly the absolute slack on a site of no capacity is not over it either
+    tiny = _cap(parcels=np.array([100.0, 200.0, 300.0, 1e-7]),
+                capacity=np.array([400.0, 0.0, 0.0]))
+    assert tiny["max_load_over_capacity"] == 0.5 and tiny["sites_over_capacity"] == 0
+    # any more is infinitely over
+    more = _cap(parcels=np.array([100.0, 200.0, 300.0, 2e-7]),
+                capacity=np.array([400.0, 0.0, 0.0]))
+    assert more["max_load_over_capacity"] == np.inf and more["sites_over_capacity"] == 1
+    # a small site exactly full is not over (the slack is relative and absolute)
+    half = _cap(parcels=np.array([0.25, 0.5, 300.0, 0.5]),
+                capacity=np.array([0.5, 1.0, 0.5]))
+    assert half["sites_over_capacity"] == 0 and half["max_load_over_capacity"] == 1.0
+    # a chosen site the capacity table does not know: no capacity at all
+    unknown = _cap(capacity=np.array([400.0]))
+    assert not unknown["chosen_valid"] and unknown["max_load_over_capacity"] == np.inf
+
+
+def test_capacitated_share_ties_and_caps() -> None:
+    tol = 1e-7
+    assert _cap(assign_share=np.array([1.0, -tol, 1.0]), claimed=50.0 - 20 * tol)[
+        "share_range_ok"]
+    assert _cap(assign_share=np.array([1.0, 0.0, 1.0]), claimed=50.0)["ok"]
+    edge = _cap(assign_share=np.array([1.0 + tol, 0.5, 1.0]), claimed=60.0)
+    assert edge["share_range_ok"] and edge["row_share_ok"]
+    # two shares of one area summing to exactly 1 + tol: still within the slack
+    two = _cap(assign_rows=np.array([0, 1, 1, 3]), assign_cols=np.array([0, 0, 2, 2]),
+               assign_share=np.array([1.0, 1.0, tol, 1.0]), cover_rows=np.array([0, 1, 1, 3]),
+               cover_cols=np.array([0, 0, 2, 2]), capacity=1e6, claimed=70.0)
+    assert two["row_share_ok"] and two["ok"], two
+    # over-assigned area: flagged, and counted once in the recount, not 1.1 times
+    over = _cap(assign_rows=np.array([0, 1, 1, 3]), assign_cols=np.array([0, 0, 2, 2]),
+                assign_share=np.array([1.0, 0.6, 0.5, 1.0]), cover_rows=np.array([0, 1, 1, 3]),
+                cover_cols=np.array([0, 0, 2, 2]), capacity=1e6, claimed=70.0)
+    assert over["recounted_objective"] == 70.0 and over["objective_ok"]
+
+
+def test_capacitated_rows_out_of_range() -> None:
+    assert not _cap(assign_rows=np.array([0, 1, 4]))["row_share_ok"]  # one past the end
+    single = _cap(assign_rows=np.array([-1]), assign_cols=np.array([0]),
+                  assign_share=np.array([1.0]), cover_rows=np.array([-1]),
+                  cover_cols=np.array([0]), claimed=0.0)
+    assert not single["row_share_ok"]
+
+
+def test_capacitated_small_objective_tolerance_is_absolute() -> None:
+    zero = _cap(demand_weight=np.zeros(4), claimed=1e-7)
+    assert zero["objective_ok"]
+    assert not _cap(demand_weight=np.zeros(4), claimed=1.5e-7)["objective_ok"]
+
+
+def test_capacitated_budget_needs_both_costs_and_budget() -> None:
+    out = _cap(budget=1.0)
+    assert "budget_ok" not in out and "spent" not in out and out["ok"]
+    assert "budget_ok" not in _cap(site_cost=np.array([3.0, 5.0, 7.0]))
+    spent = _cap(site_cost=np.array([3.0, 5.0, 7.0]), budget=10.0)
+    assert spent["spent"] == 10.0 and spent["ok"]
+
+
+def test_capacitated_no_areas() -> None:
+    out = check_capacitated_coverage(
+        np.zeros(0), np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64),
+        np.array([0]), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0),
+        capacity=1.0, claimed=0.0)
+    assert out["ok"] and out["max_row_share"] == 0.0 and out["assignments"] == 0
+
+
+def test_recount_within_one_site_and_object_columns() -> None:
+    pts = pd.DataFrame({"lat": pd.Series([0.0, 0.0], dtype=object),
+                        "lon": pd.Series([0.5, 3.0], dtype=object)})
+    one = pd.DataFrame({"lat": pd.Series([0.0], dtype=object),
+                        "lon": pd.Series([0.0], dtype=object)})
+    assert recount_within(pts, one, 100.0).tolist() == [True, False]

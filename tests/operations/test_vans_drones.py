@@ -48,7 +48,7 @@ def test_drone_defaults_follow_public_5_lb_class() -> None:
     "make",
     [
         lambda: VanFleet(cost_per_hour_usd=Decimal("-1")),
-        lambda: VanFleet(parcels_per_route=0),
+        lambda: VanFleet(capacity_parcels=0),
         lambda: VanFleet(cost_per_km_usd=0.45),  # type: ignore[arg-type]  # float money refused
         lambda: DroneFleet(payload_kg=0),
         lambda: DroneFleet(open_min=600, close_min=500),

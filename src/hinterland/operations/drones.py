@@ -61,15 +61,19 @@ class DroneFleet:
             v = getattr(self, name)
             if not np.isfinite(v) or v <= 0:
                 raise HinterlandError(f"drone {name} must be > 0, got {v!r}")
-        if self.prep_min < 0 or self.co2_kg_per_km < 0:
-            raise HinterlandError("drone prep_min and co2_kg_per_km must be >= 0")
+        for name in ("prep_min", "co2_kg_per_km"):
+            v = getattr(self, name)
+            if not (np.isfinite(v) and v >= 0):
+                raise HinterlandError(f"drone {name} must be finite and >= 0, got {v!r}")
         if not 0 <= self.open_min < self.close_min <= 24 * 60:
             raise HinterlandError("drone hours need 0 <= open_min < close_min <= 1440")
         if not 0 <= self.availability <= 1:
             raise HinterlandError(
                 f"drone availability must be within 0..1, got {self.availability}")
-        object.__setattr__(self, "cost_per_delivery_usd",
-                           usd(self.cost_per_delivery_usd, name="drone cost_per_delivery_usd"))
+        cost = usd(self.cost_per_delivery_usd, name="drone cost_per_delivery_usd")
+        if cost < 0:
+            raise HinterlandError(f"drone cost_per_delivery_usd must be >= 0, got {cost}")
+        object.__setattr__(self, "cost_per_delivery_usd", cost)
 
     def flight_min(self, gc_km: ArrayLike) -> NDArray[np.float64]:
         """One-way flight minutes over a great-circle distance (drones fly straight)."""

@@ -181,10 +181,14 @@ class PostalPartner:
             v = getattr(self, name)
             if not 0 <= v <= 24 * 60:
                 raise HinterlandError(f"partner {name} must be within 0..1440 min, got {v}")
-        if not 0 <= self.local_radius_km <= self.service_radius_km:
-            raise HinterlandError("partner radii need 0 <= local_radius_km <= service_radius_km")
-        if self.priority_radius_km < 0 or self.co2_kg_per_parcel < 0:
-            raise HinterlandError("partner priority_radius_km and co2 must be >= 0")
+        if not (np.isfinite(self.service_radius_km)
+                and 0 <= self.local_radius_km <= self.service_radius_km):
+            raise HinterlandError("partner radii need 0 <= local_radius_km <= service_radius_km"
+                                  " (finite)")
+        for name in ("priority_radius_km", "co2_kg_per_parcel"):
+            v = getattr(self, name)
+            if not (np.isfinite(v) and v >= 0):
+                raise HinterlandError(f"partner {name} must be finite and >= 0, got {v!r}")
 
     def revenue_share(self, shipping_fee_usd: Decimal) -> Decimal:
         """The partner's share of one parcel's shipping fee, rounded half up to the cent."""

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -102,9 +102,6 @@ class GlobalModelConfig:
         Seed of every random choice of LightGBM.
     num_threads
         LightGBM and ``mlforecast`` threads (1 keeps a Dask worker single-threaded).
-    max_train_rows
-        If set, train on a seeded random subset of at most this many rows
-        (per horizon step) to bound the training time on very large panels.
     rmsse_weights
         Weight each series' rows by ``1 / scale`` (its mean squared one-step
         difference over the training periods), so the training loss is the
@@ -133,7 +130,6 @@ class GlobalModelConfig:
     bagging_fraction: float = 0.8
     seed: int = 0
     num_threads: int = 1
-    max_train_rows: int | None = None
     rmsse_weights: bool = True
     weight_power: float = 1.0
     scale_by_mean: bool = True
@@ -354,40 +350,10 @@ def global_forecast(
         fit_kw["weight_col"] = "w"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if cfg.max_train_rows is not None and len(df) > cfg.max_train_rows:
-            _fit_subsampled(mlf, df, fit_kw, cfg)
-        else:
-            mlf.fit(df, **fit_kw)
+        mlf.fit(df, **fit_kw)
         pred = mlf.predict(h)
     pred = pred.sort_values(["unique_id", "ds"])
     ids = pred["unique_id"].to_numpy(dtype=np.int64).reshape(-1, h)[:, 0]
     vals = pred[GLOBAL_MODEL].to_numpy(dtype=float).reshape(-1, h)
     out[ids] = np.clip(np.nan_to_num(vals, nan=0.0), 0.0, None) * level[ids, None]
     return out
-
-
-def _fit_subsampled(
-    mlf: Any, df: pd.DataFrame, fit_kw: dict[str, Any], cfg: GlobalModelConfig
-) -> None:
-    """Fit each horizon's LightGBM on a seeded subset of the feature rows."""
-    import lightgbm as lgb
-
-    kw = dict(fit_kw)
-    max_h = int(kw.pop("max_horizon"))
-    prep = mlf.preprocess(df, max_horizon=max_h, return_X_y=True, **kw)
-    x, y = prep
-    rng = np.random.default_rng(cfg.seed)
-    models = []
-    for k in range(max_h):
-        ok = np.flatnonzero(~np.isnan(y[:, k]))
-        if ok.size > (cfg.max_train_rows or ok.size):
-            ok = np.sort(rng.choice(ok, size=cfg.max_train_rows, replace=False))
-        m = lgb.LGBMRegressor(**cfg.lgbm_params())
-        m.fit(x.iloc[ok], y[ok, k])
-        models.append(m)
-    mlf.models_ = {GLOBAL_MODEL: models}
-
-
-def with_seed(config: GlobalModelConfig | None, seed: int) -> GlobalModelConfig:
-    """``config`` (default settings if ``None``) with another seed."""
-    return replace(config or GlobalModelConfig(), seed=seed)

@@ -36,8 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: (module, the test files whose tests may kill its mutants).
 TARGETS: list[tuple[str, list[str]]] = [
     ("src/hinterland/carriers/settlement.py", ["tests/carriers"]),
-    ("src/hinterland/network/verify.py",
-     ["tests/network/test_verify.py", "tests/network/test_coverage.py"]),
+    ("src/hinterland/network/verify.py", ["tests/network/test_verify.py"]),
     ("src/hinterland/routing/verify.py",
      ["tests/routing/test_verify.py", "tests/routing/test_verify_tolerance.py"]),
     ("src/hinterland/promise/verify.py", ["tests/promise"]),

@@ -11,11 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hinterland.geo import EARTH_RADIUS_KM, haversine_km
+from hinterland.geo import EARTH_RADIUS_KM, TravelModel, haversine_km
+from hinterland.network.coverage import reach
 from hinterland.network.verify import (
     check_capacitated_coverage,
     check_coverage,
     check_pmedian,
+    check_reach,
     recount_within,
 )
 
@@ -302,3 +304,112 @@ def test_recount_within_one_site_and_object_columns() -> None:
     one = pd.DataFrame({"lat": pd.Series([0.0], dtype=object),
                         "lon": pd.Series([0.0], dtype=object)})
     assert recount_within(pts, one, 100.0).tolist() == [True, False]
+
+
+# -- reach, re-derived by brute force -------------------------------------------------------
+
+
+def _line_zips() -> pd.DataFrame:
+    """Four ZIP areas east of a site on the equator, distinct land and people, two states."""
+    km_per_deg = 111.195
+    return pd.DataFrame(
+        {
+            "zip": ["00001", "00002", "00003", "00004"],
+            "lat": 0.0,
+            "lon": np.array([1.0, 20.0, 45.0, 90.0]) / km_per_deg,
+            "population": [1, 20, 300, 4000],
+            "land_km2": [10.0, 200.0, 3000.0, 40000.0],
+            "state": ["AA", "AA", "BB", "BB"],
+            "rurality": ["metro", "small_town", "rural", "rural"],
+        }
+    )
+
+
+SITE = pd.DataFrame({"id": ["s"], "lat": [0.0], "lon": [0.0]})
+
+
+def _check(res, zips, **kw):
+    return check_reach(zips, SITE, res.zips, res.totals,
+                       breakdowns={"rurality": res.by_rurality, "state": res.by_state}, **kw)
+
+
+def test_check_reach_catches_every_tampered_figure() -> None:
+    zips = _line_zips()
+    edge = float(reach(zips, SITE, radius_km=1e4).zips["gc_km"].iloc[1])
+    res = reach(zips, SITE, radius_km=edge * 1.5)
+    assert _check(res, zips, radius_km=edge * 1.5)["ok"]
+    # A result built with twice the radius it claims (a doubled reach): flags disagree.
+    doubled = reach(zips, SITE, radius_km=edge * 3)
+    out = _check(doubled, zips, radius_km=edge * 1.5)
+    assert not out["ok"] and out["within_mismatches"] == 1
+    assert not _check(res, zips, radius_km=1e3)["ok"]
+    flipped = res.zips.copy()
+    flipped.loc[3, "within"] = True
+    out = check_reach(zips, SITE, flipped, res.totals, radius_km=edge * 1.5)
+    assert out["within_mismatches"] == 1 and not out["ok"]
+    moved = res.zips.copy()
+    moved.loc[0, "gc_km"] += 1e-3
+    assert check_reach(zips, SITE, moved, res.totals, radius_km=edge * 1.5)[
+        "distance_mismatches"] == 1
+    for key, value in (("land_km2_within", res.totals["land_km2"]),
+                       ("population_within", res.totals["population_within"] + 1),
+                       ("zip_areas_within", 3), ("population_share", 0.5), ("sites", 2)):
+        bad = {**res.totals, key: value}
+        out = check_reach(zips, SITE, res.zips, bad, radius_km=edge * 1.5)
+        assert out["totals_mismatches"] == [key] and not out["ok"], key
+    by_state = res.by_state.copy()
+    by_state.loc[0, "land_km2_within"] = by_state.loc[0, "land_km2"] + 1
+    out = check_reach(zips, SITE, res.zips, res.totals, radius_km=edge * 1.5,
+                      breakdowns={"state": by_state})
+    assert out["breakdown_mismatches"] == ["state=AA: land_km2_within"]
+    out = check_reach(zips, SITE, res.zips, res.totals, radius_km=edge * 1.5,
+                      breakdowns={"state": by_state.iloc[:1]})
+    assert out["breakdown_mismatches"] == ["state: groups differ"]
+
+
+def test_check_reach_drive_time_rederives_minutes() -> None:
+    zips = _line_zips()
+    tm = TravelModel()
+    res = reach(zips, SITE, drive_min=30.0, travel=tm)
+    kw = {"circuity": tm.circuity, "speed_kmh": tm.speed_kmh, "access_min": tm.access_min}
+    assert _check(res, zips, drive_min=30.0, **kw)["ok"]
+    slow = {**kw, "speed_kmh": {k: v / 2 for k, v in tm.speed_kmh.items()}}
+    assert _check(res, zips, drive_min=30.0, **slow)["distance_mismatches"] == 4
+    late = res.zips.copy()
+    late.loc[0, "drive_min"] += 0.01
+    assert check_reach(zips, SITE, late, res.totals, drive_min=30.0, **kw)[
+        "distance_mismatches"] == 1
+    with pytest.raises(ValueError, match="exactly one"):
+        check_reach(zips, SITE, res.zips, res.totals, radius_km=1.0, drive_min=1.0)
+    with pytest.raises(ValueError, match="circuity"):
+        check_reach(zips, SITE, res.zips, res.totals, drive_min=1.0)
+
+
+def test_check_reach_samples_many_areas_with_a_seed() -> None:
+    rng = np.random.default_rng(0)
+    n = 400
+    zips = pd.DataFrame({"zip": [f"{i:05d}" for i in range(n)], "lat": rng.uniform(40, 41, n),
+                         "lon": rng.uniform(-100, -99, n), "population": rng.integers(0, 99, n),
+                         "land_km2": rng.uniform(1, 50, n),
+                         "state": np.repeat(["AA", "BB"], n // 2),
+                         "rurality": "rural"})
+    sites = pd.DataFrame({"id": ["a", "b", "c"], "lat": [40.2, 40.5, 40.8],
+                          "lon": [-99.8, -99.5, -99.2]})
+    res = reach(zips, sites, radius_km=20.0)
+    assert res.verified and not res.checks["sampled"] and res.checks["rows_checked"] == n
+    assert res.checks["pairs_checked"] == 3 * n and res.checks["seed"] is None
+    kw = {"radius_km": 20.0, "max_pairs": 300, "min_sample": 30}
+    a = check_reach(zips, sites, res.zips, res.totals, seed=1, **kw)
+    assert a["sampled"] and a["seed"] == 1 and a["rows_checked"] == 100 and a["ok"]
+    assert a["pairs_checked"] == 300
+    assert a == check_reach(zips, sites, res.zips, res.totals, seed=1, **kw)
+    few = check_reach(zips, sites, res.zips, res.totals, seed=1, radius_km=20.0, max_pairs=30,
+                      min_sample=30)
+    assert few["rows_checked"] == 30  # at least min_sample
+    flipped = res.zips.assign(within=~res.zips["within"])
+    c = check_reach(zips, sites, flipped, res.totals, seed=2, **kw)
+    assert c["within_mismatches"] == 100 and not c["ok"]
+    one = check_reach(zips.assign(state="AA"), sites, res.zips, res.totals, **kw)
+    assert not one["sampled"] and one["rows_checked"] == n  # one state: every pair
+    nostate = check_reach(zips.drop(columns="state"), sites, res.zips, res.totals, **kw)
+    assert nostate["sampled"]

@@ -142,3 +142,31 @@ def test_assort_unverified_plans_exit_1(tmp_path, monkeypatch) -> None:
     ok = _run(tmp_path, "assort", "--out", "plan3.csv", "--demand", "d.csv",
               "--default-cube-l", "1", "--time-limit", "5")
     assert ok.exit_code == 0, ok.output
+
+
+@pytest.mark.parametrize(("quantity", "ok"), [("inf", False), ("1000000001", False),
+                                              ("1000000000", True), ("-1", False)])
+def test_history_quantity_bounds(quantity: str, ok: bool) -> None:
+    from hinterland.demand.history import validate_history
+
+    df = pd.DataFrame({"timestamp": ["2025-01-01"], "item": ["a"], "zip": ["59001"],
+                       "quantity": [quantity]})
+    if ok:
+        assert validate_history(df)["quantity"].tolist() == [int(quantity)]
+    else:
+        with pytest.raises(InputError) as info:
+            validate_history(df)
+        assert info.value.column == "quantity"
+
+
+@pytest.mark.parametrize(("period", "ok"), [("100000", True), ("100001", False),
+                                            ("12345678901234567890", False), ("1.5", False)])
+def test_series_period_bounds(period: str, ok: bool) -> None:
+    from hinterland.demand.history import validate_series
+
+    df = pd.DataFrame({"series_id": ["s"], "period": [period], "demand": ["1"]})
+    if ok:
+        assert validate_series(df)["period"].tolist() == [int(period)]
+    else:
+        with pytest.raises(InputError, match="period must be an integer"):
+            validate_series(df)

@@ -36,6 +36,10 @@ from hinterland.io.tables import read_table
 
 HISTORY_COLUMNS: tuple[str, ...] = ("timestamp", "item", "zip", "quantity")
 SERIES_COLUMNS: tuple[str, ...] = ("series_id", "period", "demand")
+#: Most units one order line may carry (beyond it, a typo: and int64 sums stay exact).
+MAX_QUANTITY = 1_000_000_000
+#: Largest period number of a series file (periods index a dense panel).
+MAX_PERIOD = 100_000
 #: A date-time with a UTC offset: group 1 is the wall clock, group 2 the offset.
 _WITH_OFFSET = r"^(.*\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}(?::?\d{2})?)$"
 
@@ -121,7 +125,7 @@ def validate_history(df: pd.DataFrame, source: str = "order history") -> pd.Data
     out["zip"] = z.str.zfill(5)
     q_raw = out["quantity"]
     q = pd.to_numeric(q_raw, errors="coerce")
-    bad = (q.isna() | (q != np.floor(q))).to_numpy()
+    bad = (q.isna() | ~np.isfinite(q.to_numpy(dtype=float)) | (q != np.floor(q))).to_numpy()
     if bad.any():
         r = _first_bad(bad)
         raise InputError(
@@ -135,6 +139,13 @@ def validate_history(df: pd.DataFrame, source: str = "order history") -> pd.Data
         r = _first_bad(bad)
         raise InputError(
             source, f"quantity must be >= 0, got {q.iloc[r - 1]:g}", row=r, column="quantity"
+        )
+    bad = (q > MAX_QUANTITY).to_numpy()
+    if bad.any():
+        r = _first_bad(bad)
+        raise InputError(
+            source, f"quantity {q.iloc[r - 1]:g} is above {MAX_QUANTITY:,}", row=r,
+            column="quantity"
         )
     out["quantity"] = q.astype(np.int64)
     return out.reset_index(drop=True)
@@ -164,10 +175,10 @@ def validate_series(df: pd.DataFrame, source: str = "series") -> pd.DataFrame:
     out["series_id"] = sid
     per = pd.to_numeric(out["period"], errors="coerce")
     bad = (~np.isfinite(per.to_numpy(dtype=float)) | (per < 0) | (per != np.floor(per))
-           ).to_numpy()
+           | (per > MAX_PERIOD)).to_numpy()
     if bad.any():
         r = _first_bad(bad)
-        raise InputError(source, f"period must be an integer >= 0, got "
+        raise InputError(source, f"period must be an integer from 0 to {MAX_PERIOD:,}, got "
                          f"{str(out['period'].iloc[r - 1])!r}", row=r, column="period")
     out["period"] = per.astype(np.int64)
     dem = pd.to_numeric(out["demand"], errors="coerce").to_numpy(dtype=float)

@@ -56,7 +56,8 @@ def _present(values: pd.Series) -> np.ndarray:
     return (values.notna() & (text != "") & (text.str.lower() != "nan")).to_numpy()
 
 
-def check_orders(orders: pd.DataFrame, *, source: str = "orders") -> pd.DataFrame:
+def check_orders(orders: pd.DataFrame, *, source: str = "orders", allow_extra: bool = False
+                 ) -> pd.DataFrame:
     """Check the table-wide rules of an order table (module docstring); return it.
 
     Parameters
@@ -65,6 +66,9 @@ def check_orders(orders: pd.DataFrame, *, source: str = "orders") -> pd.DataFram
         Order table as read (text or typed columns).
     source
         File name used in error messages.
+    allow_extra
+        Accept columns outside :data:`ORDER_COLUMNS` (a library caller's own columns);
+        the CLI and the API refuse them.
 
     Raises
     ------
@@ -73,7 +77,7 @@ def check_orders(orders: pd.DataFrame, *, source: str = "orders") -> pd.DataFram
     """
     cols = [str(c) for c in orders.columns]
     unknown = [c for c in cols if c not in ORDER_COLUMNS]
-    if unknown:
+    if unknown and not allow_extra:
         raise InputError(source, f"unknown column (an order table has: "
                          f"{', '.join(ORDER_COLUMNS)})", column=unknown[0])
     if "destination_zip" in cols and "zip" in cols:

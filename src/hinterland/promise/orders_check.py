@@ -145,16 +145,17 @@ def check_orders(orders: pd.DataFrame, *, source: str = "orders", allow_extra: b
                              column="weight_kg")
     if "shipping_fee_usd" in cols:
         fees = orders["shipping_fee_usd"]
-        for i in np.flatnonzero(_present(fees)):
-            text = str(fees.iloc[i]).strip()
+        for pos in np.flatnonzero(_present(fees)).tolist():
+            fee_text = str(fees.iloc[pos]).strip()
             try:
-                value = Decimal(text)
+                value = Decimal(fee_text)
                 ok = value.is_finite() and abs(value) <= MAX_FEE_USD
             except (InvalidOperation, ValueError):
                 ok = False
             if not ok:
-                raise InputError(source, f"shipping fee {text!r} is not an amount of at most "
-                                 f"{MAX_FEE_USD} USD", row=int(i) + 1, column="shipping_fee_usd")
+                raise InputError(source, f"shipping fee {fee_text!r} is not an amount of at "
+                                 f"most {MAX_FEE_USD} USD", row=pos + 1,
+                                 column="shipping_fee_usd")
     if "tier" in cols:
         blank = ~_present(orders["tier"])
         if blank.any():

@@ -326,3 +326,20 @@ def test_late_pass_serves_stops_the_on_time_search_drops():
     assert plan.unserved.empty
     assert len(plan.late) == 1
     assert plan.certificate.checks["late_pass_stops"] == 1
+
+
+@pytest.mark.parametrize(("column", "value", "ok"), [
+    ("count", 10_000, True), ("count", 10_001, False),
+    ("count", 12345678901234567890, False), ("count", -1, False),
+    ("parcel_capacity", -5, False), ("cube_capacity_l", float("nan"), False),
+    ("cost_per_km_usd", -0.01, False), ("shift_min", float("inf"), False),
+])
+def test_fleet_values_physically_meaningful(column, value, ok):
+    f = make_fleet().astype({column: object}) if column in make_fleet() else make_fleet()
+    f[column] = [value, value] if column not in ("count",) else [value, 1]
+    if ok:
+        assert int(validate_fleet(f)[column].iloc[0]) == value
+    else:
+        with pytest.raises(InputError) as err:
+            validate_fleet(f)
+        assert err.value.column == column

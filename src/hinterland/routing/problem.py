@@ -95,6 +95,9 @@ FLEET_COLUMNS = (
     "max_reloads",
 )
 
+#: Most vehicles of one type a fleet table may give (a station's yard, not a country's).
+MAX_VEHICLES = 10_000
+
 #: Second vehicle type of :func:`default_fleet`: a step van (assumption: ~1.7x the
 #: cargo van's parcels and cube, higher hourly, per-km cost and CO2).
 STEP_VAN = {"parcels": 300, "cube_l": 18_000.0, "cost_per_hour_usd": 48.0,
@@ -548,7 +551,12 @@ def validate_fleet(fleet: pd.DataFrame, source: str = "fleet",
             df[col] = df[col].where(df[col].notna(), default)
     for col in ("count", "parcel_capacity", "cube_capacity_l", *defaults):
         df[col] = _num(df, col, source)
-    for col in ("count", "parcel_capacity", "max_reloads"):
+    for col, most in (("count", MAX_VEHICLES), ("parcel_capacity", 1e9), ("max_reloads", 1e4)):
+        over = df[col] > most
+        if over.any():
+            row = int(np.flatnonzero(over.to_numpy())[0])
+            raise InputError(source, f"{col} must be at most {most:g}, got {df[col].iloc[row]:g}",
+                             row=row + 1, column=col)
         df[col] = df[col].round().astype(int)
     room = df["shift_min"] - df["load_min"] - df["break_min"]
     if (room <= 0).any():

@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: (module, the test files whose tests may kill its mutants).
 TARGETS: list[tuple[str, list[str]]] = [
-    ("src/hinterland/carriers/settlement.py", ["tests/carriers"]),
+    # (its CLI tests load the national ZIP table per test: too slow to rerun per mutant)
+    ("src/hinterland/carriers/settlement.py", ["tests/carriers/test_settlement.py"]),
     ("src/hinterland/network/verify.py", ["tests/network/test_verify.py"]),
     ("src/hinterland/routing/verify.py",
      ["tests/routing/test_verify.py", "tests/routing/test_verify_tolerance.py"]),
@@ -75,6 +76,15 @@ def narrowed_pyproject(text: str, module: str, tests: list[str]) -> str:
     return text[:head.end()] + section + text[end:]
 
 
+def failing_tests(work: Path, tests: list[str], env: dict[str, str]) -> list[str]:
+    """Tests of the selection that fail on the unmutated copy (mutmut needs a green run)."""
+    proc = subprocess.run(
+        ["nice", "-n", "10", sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "--hypothesis-seed=0", "-rf", *tests], cwd=work,
+        env={**env, "PYTHONPATH": str(work / "src")}, capture_output=True, text=True)
+    return [line.split()[1] for line in proc.stdout.splitlines() if line.startswith("FAILED ")]
+
+
 def run_one(module: str, tests: list[str], *, children: int, keep: bool,
             root: Path = ROOT) -> dict[str, object]:
     """Mutate one module in a scratch copy of ``root``; return its counts and survivors."""
@@ -84,12 +94,16 @@ def run_one(module: str, tests: list[str], *, children: int, keep: bool,
                         ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
         shutil.copytree(root / "tests", work / "tests",
                         ignore=shutil.ignore_patterns("__pycache__", ".hypothesis"))
-        text = (root / "pyproject.toml").read_text()
-        (work / "pyproject.toml").write_text(narrowed_pyproject(text, module, tests))
         env = dict(os.environ)
         env.setdefault("HINTERLAND_DATA_DIR", str(ROOT.parent / "shared" / "data"))
         # Fewer examples per property test: each mutant runs its tests once more.
         env.setdefault("HINTERLAND_PROPERTY_EXAMPLES", "25")
+        failing = failing_tests(work, tests, env)
+        for node in failing:
+            print(f"    deselected (fails without any mutant): {node}", flush=True)
+        selection = [*tests, *(a for node in failing for a in ("--deselect", node))]
+        text = (root / "pyproject.toml").read_text()
+        (work / "pyproject.toml").write_text(narrowed_pyproject(text, module, selection))
         mutmut = Path(sys.executable).with_name("mutmut")
         cmd = ["nice", "-n", "10", str(mutmut), "run", "--max-children", str(children)]
         t0 = time.perf_counter()
@@ -103,9 +117,15 @@ def run_one(module: str, tests: list[str], *, children: int, keep: bool,
         codes: dict[str, int | None] = json.loads(meta.read_text())["exit_code_by_key"]
         killed = sum(1 for c in codes.values() if c in KILLED_CODES)
         survivors = sorted(k for k, c in codes.items() if c not in KILLED_CODES)
+        by_function: dict[str, list[int]] = {}
+        for k, c in codes.items():
+            fn = k.split("__mutmut_")[0].rsplit(".", 1)[-1].removeprefix("x_")
+            tally = by_function.setdefault(fn, [0, 0])
+            tally[0] += c in KILLED_CODES
+            tally[1] += 1
         return {"module": module, "killed": killed, "total": len(codes),
                 "survivors": {k: codes[k] for k in survivors}, "seconds": seconds,
-                "work": str(work)}
+                "work": str(work), "by_function": by_function}
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -136,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         score = killed / total if total else 1.0
         print(f"{module}: {killed}/{total} killed ({score:.1%}) in {res['seconds']:.0f} s"
               + (f"  [kept {res['work']}]" if args.keep else ""), flush=True)
+        for fn, (k, n) in sorted(res["by_function"].items()):  # type: ignore[attr-defined]
+            print(f"    {fn}: {k}/{n}", flush=True)
         for name, code in res["survivors"].items():  # type: ignore[attr-defined]
             print(f"    survived ({code}): {name}", flush=True)
         rows[module] = {"module": module, "killed": killed, "total": total}

@@ -413,3 +413,29 @@ def test_check_reach_samples_many_areas_with_a_seed() -> None:
     assert not one["sampled"] and one["rows_checked"] == n  # one state: every pair
     nostate = check_reach(zips.drop(columns="state"), sites, res.zips, res.totals, **kw)
     assert nostate["sampled"]
+
+
+def test_check_reach_defaults_and_a_single_area() -> None:
+    # drive time with no access time given and no rurality: the default class
+    zips = _line_zips().assign(rurality=None).iloc[[1]].reset_index(drop=True)
+    tm = TravelModel(access_min=0.0)
+    res = reach(zips, SITE, drive_min=30.0, travel=tm)
+    out = check_reach(zips, SITE, res.zips, res.totals, drive_min=30.0,
+                      circuity=tm.circuity, speed_kmh=tm.speed_kmh)
+    assert out["ok"] and out["rows_checked"] == 1, out
+    # the default class is small_town: 20 km x 1.30 / 65 km/h x 60 = 24 min
+    assert res.zips["drive_min"].iloc[0] == pytest.approx(20.0 * 1.30 / 65.0 * 60.0, rel=1e-3)
+    other = {**tm.circuity, "small_town": 2.0}
+    assert not check_reach(zips, SITE, res.zips, res.totals, drive_min=30.0, circuity=other,
+                           speed_kmh=tm.speed_kmh)["ok"]
+    late = TravelModel(access_min=1.0)
+    res_late = reach(zips, SITE, drive_min=30.0, travel=late)
+    assert not check_reach(zips, SITE, res_late.zips, res_late.totals, drive_min=30.0,
+                           circuity=late.circuity, speed_kmh=late.speed_kmh)["ok"]
+
+
+def test_recount_within_chunks_cover_every_site() -> None:
+    pts = pd.DataFrame({"lat": [0.0], "lon": [5.0]})
+    sites = pd.DataFrame({"lat": 0.0, "lon": [20.0, 21.0, 22.0, 23.0, 24.0, 5.01]})
+    assert recount_within(pts, sites, 5.0, chunk=2).tolist() == [True]
+    assert recount_within(pts, sites.iloc[:5], 5.0, chunk=2).tolist() == [False]

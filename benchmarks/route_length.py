@@ -359,17 +359,35 @@ def fit_variant(fit: pd.DataFrame, spec: dict[str, str]) -> tuple[float, float, 
     return best[3], -best[2], best[1]
 
 
-def refeature(days: pd.DataFrame) -> pd.DataFrame:
-    """Recompute the approximation's inputs of every solved day (deterministic)."""
+#: Inputs the fit reads from the days table (written by the solve stage).
+FEATURES = ("stops", "parcels", "stem_km", "stem_min", "near_km", "near_min",
+            "centroid_gc_km", "circuity", "speed_kmh", "mst_area_km2", "zip_area_km2")
+
+
+def refeature(days: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Fill the inputs of days solved before a feature existed (deterministic).
+
+    Only rows with a missing feature are recomputed, so the fit always reads the
+    inputs built by the same code as the PyVRP solve of that day. Returns the
+    table and the number of rows recomputed.
+    """
+    for col in FEATURES:
+        if col not in days.columns:
+            days[col] = np.nan
+    todo = days[list(FEATURES)].isna().any(axis=1)
     rows = []
-    for day in days.to_dict("records"):
+    for day in days[todo].to_dict("records"):
         problem, zips = day_problem(
             day["county"], int(day["n_requested"]), int(day["seed"]), day["depot"]
         )
         rows.append(day_features(problem, zips))
-    feats = pd.DataFrame(rows, index=days.index)
-    keep = [c for c in days.columns if c not in feats.columns]
-    return pd.concat([days[keep], feats], axis=1)
+    if rows:
+        feats = pd.DataFrame(rows, index=days.index[todo])
+        if (feats["stops"] != days.loc[todo, "stops"]).any():
+            raise SystemExit("recomputed stops differ from the solved day: routing code changed")
+        for col in feats.columns:
+            days.loc[todo, col] = feats[col]
+    return days, int(todo.sum())
 
 
 def summarise(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -406,9 +424,13 @@ def cmd_fit(args: argparse.Namespace) -> None:
         days["depot"] = "inside"
     days["depot"] = days["depot"].fillna("inside")
     days = days.drop_duplicates(["county", "seed", "depot"], keep="last").reset_index(drop=True)
+    days, filled = refeature(days)
+    if filled:
+        days.to_csv(args.days, index=False)
+        print(f"filled the inputs of {filled} days into {args.days}")
     ok = (days["pyvrp_unserved"] == 0) & days["verified"].astype(bool)
     print(f"{len(days)} days, excluded (unserved or unverified): {int((~ok).sum())}")
-    days = refeature(days[ok].reset_index(drop=True))
+    days = days[ok].reset_index(drop=True)
     fit = days[days["half"] == "fit"]
     tables = []
     for name, spec in VARIANTS.items():

@@ -316,7 +316,7 @@ def _line_zips() -> pd.DataFrame:
         {
             "zip": ["00001", "00002", "00003", "00004"],
             "lat": 0.0,
-            "lon": np.array([1.0, 20.0, 45.0, 90.0]) / km_per_deg,
+            "lon": np.array([0.5, 20.0, 45.0, 90.0]) / km_per_deg,
             "population": [1, 20, 300, 4000],
             "land_km2": [10.0, 200.0, 3000.0, 40000.0],
             "state": ["AA", "AA", "BB", "BB"],
@@ -439,3 +439,89 @@ def test_recount_within_chunks_cover_every_site() -> None:
     sites = pd.DataFrame({"lat": 0.0, "lon": [20.0, 21.0, 22.0, 23.0, 24.0, 5.01]})
     assert recount_within(pts, sites, 5.0, chunk=2).tolist() == [True]
     assert recount_within(pts, sites.iloc[:5], 5.0, chunk=2).tolist() == [False]
+
+
+def test_check_reach_ties_are_not_mismatches() -> None:
+    zips = _line_zips()
+    gc = reach(zips, SITE, radius_km=1e4).zips["gc_km"].to_numpy()
+    at = reach(zips, SITE, radius_km=float(gc[1]))  # the second area exactly at the radius
+    # Re-checked with a radius a hair (0.5e-7 relative) shorter: a tie, the result stands.
+    assert check_reach(zips, SITE, at.zips, at.totals, radius_km=gc[1] * (1 - 0.5e-7))["ok"]
+    out = check_reach(zips, SITE, at.zips, at.totals, radius_km=gc[1] * (1 - 2e-7))
+    assert out["within_mismatches"] == 1 and out["ties"] == 0
+    assert out["totals_mismatches"] == ["population_within", "zip_areas_within",
+                                        "land_km2_within", "population_share"]
+    # Below 1 (km or min) the slack is absolute, 1e-7.
+    first = reach(zips, SITE, radius_km=float(gc[0]))
+    assert gc[0] < 1.0
+    assert check_reach(zips, SITE, first.zips, first.totals, radius_km=gc[0] - 0.5e-7)["ok"]
+    assert not check_reach(zips, SITE, first.zips, first.totals, radius_km=gc[0] - 1.5e-7)["ok"]
+
+
+def test_check_reach_distance_and_totals_slack() -> None:
+    zips = _line_zips()
+    res = reach(zips, SITE, radius_km=30.0)
+    ok = res.zips.assign(gc_km=res.zips["gc_km"] + 5e-7)  # within 1e-6 km
+    assert check_reach(zips, SITE, ok, res.totals, radius_km=30.0)["distance_mismatches"] == 0
+    far = res.zips.copy()
+    far.loc[3, "gc_km"] += 1e-4  # 90 km away: 1e-4 km is > 1e-9 relative + 1e-6
+    assert check_reach(zips, SITE, far, res.totals, radius_km=30.0)["distance_mismatches"] == 1
+    tm = TravelModel()
+    dres = reach(zips, SITE, drive_min=30.0, travel=tm)
+    kw = {"drive_min": 30.0, "circuity": tm.circuity, "speed_kmh": tm.speed_kmh,
+          "access_min": tm.access_min}
+    slow = dres.zips.copy()
+    slow.loc[3, "drive_min"] += 1e-4
+    assert check_reach(zips, SITE, slow, dres.totals, **kw)["distance_mismatches"] == 1
+    fine = dres.zips.assign(drive_min=dres.zips["drive_min"] + 5e-7)
+    assert check_reach(zips, SITE, fine, dres.totals, **kw)["distance_mismatches"] == 0
+    land = {**res.totals, "land_km2_within": res.totals["land_km2_within"] * (1 + 1e-6)}
+    assert check_reach(zips, SITE, res.zips, land, radius_km=30.0)["totals_mismatches"] == [
+        "land_km2_within"]
+    none = reach(zips, SITE, radius_km=0.0)
+    nudged = {**none.totals, "land_km2_within": 5e-7}
+    assert check_reach(zips, SITE, none.zips, nudged, radius_km=0.0)["ok"]
+
+
+def test_check_reach_no_people_and_no_rurality_column() -> None:
+    zips = _line_zips().assign(population=0)
+    res = reach(zips, SITE, radius_km=30.0)
+    assert res.totals["population_share"] == 0.0
+    assert check_reach(zips, SITE, res.zips, res.totals, radius_km=30.0)["ok"]
+    tm = TravelModel()
+    plain = _line_zips().assign(rurality=None)
+    dres = reach(plain, SITE, drive_min=30.0, travel=tm)
+    out = check_reach(plain.drop(columns="rurality"), SITE, dres.zips, dres.totals,
+                      drive_min=30.0, circuity=tm.circuity, speed_kmh=tm.speed_kmh,
+                      access_min=tm.access_min)
+    assert out["ok"], out
+
+
+def test_check_reach_sample_size_rules() -> None:
+    rng = np.random.default_rng(3)
+    n = 101
+    zips = pd.DataFrame({"zip": [f"{i:05d}" for i in range(n)], "lat": rng.uniform(40, 41, n),
+                         "lon": rng.uniform(-100, -99, n), "population": 1, "land_km2": 1.0,
+                         "state": np.repeat(["AA", "BB"], [50, 51]), "rurality": "rural"})
+    one = pd.DataFrame({"id": ["a"], "lat": [40.5], "lon": [-99.5]})
+    res = reach(zips, one, radius_km=30.0)
+    exact = check_reach(zips, one, res.zips, res.totals, radius_km=30.0, max_pairs=n)
+    assert not exact["sampled"]  # exactly max_pairs pairs: every pair
+    s = check_reach(zips, one, res.zips, res.totals, radius_km=30.0, max_pairs=100,
+                    min_sample=30)
+    assert s["sampled"] and s["rows_checked"] == 100  # distinct areas, not draws
+    assert check_reach(zips, one, res.zips, res.totals, radius_km=30.0, max_pairs=10)[
+        "rows_checked"] == 101  # min_sample 500 by default, at most every area
+    assert check_reach(zips, one, res.zips, res.totals, radius_km=30.0, max_pairs=100,
+                       min_sample=30) == check_reach(zips, one, res.zips, res.totals,
+                                                     radius_km=30.0, max_pairs=100,
+                                                     min_sample=30, seed=0)  # seed 0 default
+
+
+def test_check_reach_argument_errors_name_the_rule() -> None:
+    zips = _line_zips()
+    res = reach(zips, SITE, radius_km=30.0)
+    with pytest.raises(ValueError, match=r"^give exactly one of radius_km or drive_min$"):
+        check_reach(zips, SITE, res.zips, res.totals)
+    with pytest.raises(ValueError, match=r"^a drive-time check needs circuity and speed_kmh$"):
+        check_reach(zips, SITE, res.zips, res.totals, drive_min=1.0, circuity={"rural": 1.0})

@@ -293,31 +293,29 @@ def check_reach(
     sampled = n * m > max_pairs and not one_state
     if sampled:
         k = min(n, max(min_sample, max_pairs // max(m, 1)))
-        rows = np.sort(np.random.default_rng(seed).choice(n, size=k, replace=False))
+        rows = np.unique(np.random.default_rng(seed).choice(n, size=k, replace=False))
     else:
         rows = np.arange(n)
     km = _nearest_km(lat[rows], lon[rows], facilities["lat"].to_numpy(float),
                      facilities["lon"].to_numpy(float))
+    dist_bad = ~np.isclose(result["gc_km"].to_numpy(float)[rows], km, rtol=1e-9, atol=1e-6)
+    value, limit = km, (np.nan if radius_km is None else float(radius_km))
     if drive_min is not None:
-        assert circuity is not None and speed_kmh is not None
-        rur = (zips["rurality"].astype(object).where(zips["rurality"].notna(), default_rurality)
-               .astype(str).to_numpy()[rows] if "rurality" in zips.columns
-               else np.full(rows.shape[0], default_rurality))
-        circ = np.array([float(circuity[str(r)]) for r in rur])
-        speed = np.array([float(speed_kmh[str(r)]) for r in rur])
-        minutes = access_min + km * circ / speed * 60.0
-        value, limit = minutes, float(drive_min)
-    else:
-        minutes = np.full(rows.shape[0], np.nan)
-        value, limit = km, float(radius_km)  # type: ignore[arg-type]
+        if "rurality" in zips.columns:
+            rur = zips["rurality"].astype(object).where(zips["rurality"].notna(),
+                                                        default_rurality)
+            classes = rur.astype(str).to_numpy()[rows]
+        else:
+            classes = np.full(rows.shape[0], default_rurality)
+        circ = np.array([float(circuity[str(r)]) for r in classes])  # type: ignore[index]
+        speed = np.array([float(speed_kmh[str(r)]) for r in classes])  # type: ignore[index]
+        value, limit = access_min + km * circ / speed * 60.0, float(drive_min)
+        dist_bad |= ~np.isclose(result["drive_min"].to_numpy(float)[rows], value,
+                                rtol=1e-9, atol=1e-6)
     brute = value <= limit
     tie = np.abs(value - limit) <= tol * max(1.0, abs(limit))
     got = result["within"].to_numpy(bool)
     mismatch = (brute != got[rows]) & ~tie
-    dist_bad = ~np.isclose(result["gc_km"].to_numpy(float)[rows], km, rtol=1e-9, atol=1e-6)
-    if drive_min is not None:
-        dist_bad |= ~np.isclose(result["drive_min"].to_numpy(float)[rows], minutes,
-                                rtol=1e-9, atol=1e-6)
     flags = got.copy()
     flags[rows] = np.where(tie, got[rows], brute)
     pop = zips["population"].to_numpy(float)

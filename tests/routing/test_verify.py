@@ -448,3 +448,21 @@ def test_tomorrows_parcel_at_todays_door():
     early = build_problem_from_parcels(parcels, make_fleet(), STATION,
                                        params=RoutingParams(allow_early=True))
     assert early.n_stops == 1 and early.pre_unserved.empty
+
+
+def test_infeasible_search_routes_are_dropped_not_reported(small_problem):
+    """A search cut short may end with routes PyVRP itself finds infeasible: those are
+    left out (their stops unserved) so the plan that is reported verifies."""
+    from hinterland.routing.problem import to_pyvrp
+    from hinterland.routing.solve import raw_routes_from_solution, solution_from_raw
+
+    data = to_pyvrp(small_problem)
+    over = [RawRoute("van", ((0, 1, 2, 3, 4, 5),), 510.0)]
+    sol = solution_from_raw(small_problem, data, over)  # 12 parcels on a 10-parcel van
+    assert not sol.is_feasible()
+    assert len(raw_routes_from_solution(small_problem, data, sol)) == 1
+    kept = raw_routes_from_solution(small_problem, data, sol, feasible_only=True)
+    assert kept == []
+    plan = finish_plan(small_problem, kept, seconds=0.0, status="repaired")
+    assert plan.certificate.verified
+    assert set(plan.unserved["reason"]) == {"dropped_by_solver"} and len(plan.unserved) == 6

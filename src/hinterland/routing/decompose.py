@@ -205,7 +205,7 @@ def plan_routes_decomposed(
         share = LATE_PASS_SHARE if has_promises(problem) and problem.params.allow_late else 0.0
         repair_s = max((time_limit_s - (time.perf_counter() - t0)) * (1 - share), 0.5)
         res = solve_data(data, seconds=repair_s, seed=seed, workers=1, initial_solution=init)
-        raw = raw_routes_from_solution(problem, data, res.solution)
+        raw = raw_routes_from_solution(problem, data, res.solution, feasible_only=True)
         late_info: dict[str, Any] = {}
         if share:
             left = max(time_limit_s - (time.perf_counter() - t0), 0.2 * repair_s)
@@ -215,7 +215,7 @@ def plan_routes_decomposed(
             problem,
             raw,
             seconds=time.perf_counter() - t0,
-            status="feasible" if res.feasible else "infeasible",
+            status="feasible" if res.feasible else "repaired",
             extra_checks={
                 "solver": "pyvrp-sectors",
                 "sectors": len(parts),

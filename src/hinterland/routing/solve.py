@@ -152,10 +152,18 @@ def route_wave(problem: RoutingProblem, r: RawRoute) -> float:
     return later[0] if later else problem.params.waves_min[-1]
 
 
-def raw_routes_from_solution(problem: RoutingProblem, data: Any, solution: Any) -> list[RawRoute]:
-    """Routes of a PyVRP solution as :class:`RawRoute` (client ``i`` is stop row ``i``)."""
+def raw_routes_from_solution(problem: RoutingProblem, data: Any, solution: Any,
+                             *, feasible_only: bool = False) -> list[RawRoute]:
+    """Routes of a PyVRP solution as :class:`RawRoute` (client ``i`` is stop row ``i``).
+
+    With ``feasible_only``, routes PyVRP itself finds infeasible (excess load, time
+    warp) are left out: their stops are then unserved (``dropped_by_solver``) rather
+    than served by an impossible route.
+    """
     out = []
     for r in solution.routes():
+        if feasible_only and not r.is_feasible():
+            continue
         trips: list[list[int]] = [[]]
         for act in r.schedule()[1:-1]:
             if act.is_depot():
@@ -406,7 +414,8 @@ def late_pass(problem: RoutingProblem, raw: list[RawRoute], *, seconds: float, s
     res = solve_data(data, seconds=max(seconds, 0.2), seed=seed, workers=1,
                      initial_solution=init)
     info["late_pass_iterations"] = res.iterations
-    return relaxed, raw_routes_from_solution(relaxed, data, res.solution), info
+    return relaxed, raw_routes_from_solution(relaxed, data, res.solution,
+                                             feasible_only=True), info
 
 
 def plan_routes(
@@ -443,7 +452,9 @@ def plan_routes(
     share = LATE_PASS_SHARE if has_promises(problem) and problem.params.allow_late else 0.0
     data = to_pyvrp(problem)
     res = solve_data(data, seconds=time_limit_s * (1 - share), seed=seed, workers=workers)
-    raw = raw_routes_from_solution(problem, data, res.solution)
+    # A search cut short may end infeasible: keep only its feasible routes (the late
+    # pass, warm-started from them, may re-insert the rest).
+    raw = raw_routes_from_solution(problem, data, res.solution, feasible_only=True)
     feasible = res.feasible
     extra: dict[str, Any] = {
         "solver": "pyvrp",
@@ -455,11 +466,12 @@ def plan_routes(
         problem, raw2, info = late_pass(problem, raw, seconds=left, seed=seed)
         extra.update(info)
         raw = raw2
+    extra["search_feasible"] = bool(feasible)
     return finish_plan(
         problem,
         raw,
         seconds=time.perf_counter() - t0,
-        status="feasible" if feasible else "infeasible",
+        status="feasible" if feasible else "repaired",
         extra_checks=extra,
     )
 

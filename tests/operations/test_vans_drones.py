@@ -12,16 +12,19 @@ from hinterland.core.errors import HinterlandError
 from hinterland.operations import DroneFleet, LineHaul, VanFleet
 
 
-def test_van_cost_is_stop_share_plus_stem_share() -> None:
+def test_van_cost_is_stop_share_plus_route_share() -> None:
     van = VanFleet()
     gap = van.stop_spacing_km["rural"]
     gap_min = gap / van.stop_speed_kmh["rural"] * 60
+    per_min = 4200 / 60  # cents a minute
+    service = van.stop_service_min + van.parcel_service_min * van.parcels_per_stop
+    stop = (35 + (service + gap_min) * per_min + gap * 45) / van.parcels_per_stop
+    fixed = ((van.load_min + van.break_min) * per_min + 4500) / van.capacity_parcels
     at_door = van.parcel_cost_cents([0.0], [0.0], "rural")[0]
-    stop = 35 + (van.stop_min + gap_min) * 4200 / 60 + gap * 45
-    assert at_door == int(np.floor(stop + 0.5))
+    assert at_door == int(np.floor(stop + fixed + 0.5))
     far = van.parcel_cost_cents([60.0], [60.0], ["rural"])[0]
-    stem = (2 * 60 * 45 + 2 * 60 * 4200 / 60) / van.parcels_per_route
-    assert far == int(np.floor(stop + stem + 0.5))
+    stem = (2 * 60 * 45 + 2 * 60 * per_min) / van.capacity_parcels
+    assert far == int(np.floor(stop + fixed + stem + 0.5))
     assert (np.diff(van.parcel_cost_cents(np.arange(10.0), np.arange(10.0))) >= 0).all()
     # Spread-out rural stops cost more than dense metro ones.
     by_class = van.parcel_cost_cents(np.zeros(4), np.zeros(4),
@@ -32,8 +35,8 @@ def test_van_cost_is_stop_share_plus_stem_share() -> None:
 
 def test_linehaul_share_per_parcel() -> None:
     lh = LineHaul()
-    assert lh.parcel_cost_cents([2500.0])[0] == 141  # a 2500 km trip / 2500 parcels = 1 km
-    assert lh.parcel_co2_kg([2500.0])[0] == pytest.approx(1.05)
+    assert lh.parcel_cost_cents([2500.0])[0] == 140  # a 2500 km trip / 2500 parcels = 1 km
+    assert lh.parcel_co2_kg([2500.0])[0] == pytest.approx(0.976)
 
 
 def test_drone_defaults_follow_public_5_lb_class() -> None:

@@ -21,9 +21,18 @@ from hinterland.operations.postal import (
     PostalPartner,
     service_areas,
 )
+from hinterland.operations.route_length import (
+    CALIBRATED,
+    RouteConstants,
+    RouteEstimate,
+    route_estimate,
+    stops_within_shift,
+    van_reach,
+)
 from hinterland.operations.vans import VanFleet
 
 __all__ = [
+    "CALIBRATED",
     "DEFAULT_FEE_BANDS",
     "DEFAULT_SHIPPING_FEE_USD",
     "SERVICE_COLUMNS",
@@ -34,7 +43,12 @@ __all__ = [
     "LineHaul",
     "OperatingModel",
     "PostalPartner",
+    "RouteConstants",
+    "RouteEstimate",
     "StationOps",
     "VanFleet",
+    "route_estimate",
     "service_areas",
+    "stops_within_shift",
+    "van_reach",
 ]

@@ -184,6 +184,7 @@ class Destinations:
         self.pex_prom = self.pex_cut = self.pex_hand = np.empty((0, n))
         self.pex_leave = self.pex_ready = self.pex_handtime = np.empty((0, n))
         self.ppr_ready = np.full(n, np.nan)
+        self.ppr_cutoff = np.full(n, np.nan)
         self.pex_reason = np.zeros(n, np.uint8)
         self.pex_cost = np.zeros(n, np.int64)  # without weight fee and revenue share
         self.pex_co2 = np.full(n, np.nan)
@@ -199,14 +200,17 @@ class Destinations:
         self.drone_co2 = np.full(n, np.nan)
 
 
-def _best_over_sites(prom: NDArray[np.float64], *others: NDArray[Any]
-                     ) -> tuple[NDArray[Any], ...]:
-    """Reduce ``(k, s, n)`` slot promises over the ``k`` sites: per slot, the earliest
-    site; ``others`` (same shape) are gathered at that site."""
-    best = np.where(np.isfinite(prom), prom, np.inf)
-    pick = np.argmin(best, axis=0)[None]
-    out = [np.take_along_axis(prom, pick, axis=0)[0]]
-    out += [np.take_along_axis(o, pick, axis=0)[0] for o in others]
+def _site_slots(*arrays: NDArray[Any]) -> tuple[NDArray[Any], ...]:
+    """``(s, k, n)`` slot arrays over the ``k`` nearest sites -> ``(k * s, n)``, site-major.
+
+    Every (site, schedule slot) pair stays its own slot, each with its own cut-off
+    (sites may be on other clocks), and :func:`~hinterland.promise.modes.at_order` takes
+    the earliest one an order makes; between equal promises the nearer site wins.
+    """
+    out = []
+    for a in arrays:
+        s, k, n = a.shape
+        out.append(np.ascontiguousarray(a.swapaxes(0, 1)).reshape(k * s, n))
     return tuple(out)
 
 
@@ -668,11 +672,9 @@ class PromiseEngine:
                 + van.parcel_cost_cents(np.where(rows >= 0, km, 0), np.where(rows >= 0, stem, 0),
                                         rur_k))
         co2 = van.parcel_co2_kg(np.where(rows >= 0, km, 0), rur_k)
-        each = (np.broadcast_to(x[None], (w, k, n)).swapaxes(0, 1)
-                for x in (rows, cost, co2, stem))
+        each = (np.broadcast_to(x[None], (w, k, n)) for x in (rows, cost, co2, stem))
         (d.hub_prom, d.hub_cut, d.hub_dep, d.hub_src, d.hub_cost, d.hub_co2,
-         d.hub_stem) = _best_over_sites(prom.swapaxes(0, 1), cut.swapaxes(0, 1),
-                                        dep.swapaxes(0, 1), *each)
+         d.hub_stem) = _site_slots(prom, cut, dep, *each)
         d.hub_src = d.hub_src.astype(np.int32)
         reach = np.array([van.max_stem_min(van.waves_min[0], r) for r in RURALITY_CLASSES])
         near = (rows >= 0) & (stem <= reach[_rurality_codes(rur_k)])
@@ -702,12 +704,9 @@ class PromiseEngine:
         cost = (to_cents(m.fc.handling_usd) + lh.parcel_cost_cents(fkm)
                 + van.parcel_cost_cents(kmk, stk, rur_k))
         co2 = lh.parcel_co2_kg(fkm) + van.parcel_co2_kg(kmk, rur_k)
-        each = (np.broadcast_to(x[None], (s, k, n)).swapaxes(0, 1)
-                for x in (f_src, rows, cost, co2, stem))
+        each = (np.broadcast_to(x[None], (s, k, n)) for x in (f_src, rows, cost, co2, stem))
         (d.fcv_prom, d.fcv_cut, d.fcv_leave, d.fcv_ready, d.fcv_dep, d.fcv_src, d.fcv_station,
-         d.fcv_cost, d.fcv_co2, d.fcv_stem) = _best_over_sites(
-            prom.swapaxes(0, 1), cut.swapaxes(0, 1), leave.swapaxes(0, 1), ready.swapaxes(0, 1),
-            wdep.swapaxes(0, 1), *each)
+         d.fcv_cost, d.fcv_co2, d.fcv_stem) = _site_slots(prom, cut, leave, ready, wdep, *each)
         d.fcv_src = d.fcv_src.astype(np.int32)
         d.fcv_station = d.fcv_station.astype(np.int32)
         near = okk & (stem <= reach[_rurality_codes(rur_k)])
@@ -756,6 +755,7 @@ class PromiseEngine:
             pr_ok, partner.priority_cutoff_min + off_shift - m.fc.pick_min
             - self.travel.drive_min(gkm, lh.rurality), np.nan)
         d.ppr_promise = np.where(pr_ok, partner.priority_delivery_end_min + off_shift, np.nan)
+        d.ppr_cutoff = np.where(pr_ok, partner.priority_cutoff_min + off_shift, np.nan)
         d.ppr_ready = np.where(pr_ok, m.fc.pick_min + self.travel.drive_min(gkm, lh.rurality),
                                np.nan)  # minutes after the order: picked and shuttled
 
@@ -978,7 +978,7 @@ class PromiseEngine:
         hand[POSTAL_EXPRESS] = d.po_src[r]
         reason[POSTAL_PRIORITY] = first_failing(d.ppr_reason[r], [
             (heavy, Reason.TOO_HEAVY),
-            (t + m.fc.pick_min > partner.priority_cutoff_min, Reason.AFTER_CUTOFF),
+            (t + m.fc.pick_min > d.ppr_cutoff[r], Reason.AFTER_CUTOFF),
             (t > d.ppr_latest_order[r], Reason.TOO_FAR)])
         prom[POSTAL_PRIORITY] = d.ppr_promise[r]
         leave_fc[POSTAL_PRIORITY] = t + m.fc.pick_min
@@ -1046,11 +1046,14 @@ class PromiseEngine:
                        ) -> tuple[NDArray[np.bool_], NDArray[np.int8], NDArray[np.int64]]:
         """Consume daily site capacity in order-time order (see the module docstring).
 
-        An order over its site's capacity on a day slips to the same site's next day
-        (promise + 1440) and all orders still open are re-chosen; after three slips the
-        option is gone (``AT_CAPACITY``). Returns ``meets``, ``chosen`` and the slips.
+        An order over its van site's capacity on a day takes the same mode from another
+        of its nearest sites (one it has not found full; not with a stock table, whose
+        item check is per site), else slips to the same site's next day (promise +
+        1440); all orders still open are re-chosen; after three slips the option is gone
+        (``AT_CAPACITY``). Returns ``meets``, ``chosen`` and the slips.
         """
         prom, cost, reason = opt["promised"], opt["cost"], opt["reason"]
+        opt["_blocked"] = np.full((prom.shape[1], 4), -1, np.int64)
         n = prom.shape[1]
         n_fac = len(self.capacity)
         days = 8
@@ -1085,11 +1088,14 @@ class PromiseEngine:
             if over.size == 0:
                 break
             mode = c[over]
+            moved = self._other_site(opt, over, mode, site[over], t)
+            over, mode = over[~moved], mode[~moved]
             slips[mode, over] += 1
             gone = slips[mode, over] > 3
             prom[mode, over] = np.where(gone, np.nan, prom[mode, over] + DAY_MIN)
             reason[mode[gone], over[gone]] = Reason.AT_CAPACITY
             cost[mode[gone], over[gone]] = -1
+            over = np.union1d(over, np.asarray(opt["_moved"], dtype=np.int64))
             meets_o, chosen_o = self.choose(prom[:, over], cost[:, over], tier[over], t[over],
                                             policy)
             meets[:, over], chosen[over] = meets_o, chosen_o
@@ -1105,6 +1111,62 @@ class PromiseEngine:
             meets[:, rows], chosen[rows] = self.choose(prom[:, rows], cost[:, rows], tier[rows],
                                                        t[rows], policy)
         return meets, chosen, slips
+
+    def _other_site(self, opt: dict[str, Any], rows: NDArray[np.int64],
+                    mode: NDArray[np.int64], full: NDArray[np.int64],
+                    t: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """Move van options of ``rows`` off their ``full`` site to the earliest slot of
+        another nearest site not yet found full (the slot arrays of :meth:`destinations`);
+        returns which rows moved and records them in ``opt["_moved"]``."""
+        moved = np.zeros(len(rows), bool)
+        opt["_moved"] = np.empty(0, np.int64)
+        d: Destinations | None = opt.get("_dest")
+        if d is None or opt.get("_stock") is not None:
+            return moved
+        blocked = opt["_blocked"]
+        r_all = opt["_rows"]
+        slots = {HUB_VAN: (d.hub_prom, d.hub_cut, d.hub_src, d.hub_src, d.hub_cost,
+                           d.hub_co2, d.hub_dep, d.hub_stem, None, None),
+                 FC_VAN: (d.fcv_prom, d.fcv_cut, d.fcv_station, d.fcv_src, d.fcv_cost,
+                          d.fcv_co2, d.fcv_dep, d.fcv_stem, d.fcv_ready, d.fcv_leave)}
+        for m_code, (sp, sc, ssite, ssrc, scost, sco2, sdep, sstem, sready, sleave) in \
+                slots.items():
+            pick = np.flatnonzero(mode == m_code)
+            if pick.size == 0 or sp.shape[0] == 0:
+                continue
+            rows_m = rows[pick]
+            free = np.argmax(blocked[rows_m] < 0, axis=1)
+            blocked[rows_m, free] = full[pick]
+            r = r_all[rows_m]
+            tt = t[rows_m]
+            best = np.full(len(r), np.nan)
+            flat = np.full(len(r), -1, np.int64)
+            big_n = sp.shape[1]
+            for i in range(sp.shape[0]):
+                site_i = ssite[i].take(r)
+                cand = sp[i].take(r) + DAY_MIN * (tt > sc[i].take(r))
+                cand = np.where((blocked[rows_m] == site_i[:, None]).any(axis=1), np.nan, cand)
+                better = (cand < best) | (np.isnan(best) & ~np.isnan(cand))
+                best = np.where(better, cand, best)
+                flat = np.where(better, i * big_n + r, flat)
+            ok = np.isfinite(best)
+            if not ok.any():
+                continue
+            rr, ff = rows_m[ok], flat[ok]
+            late = (sc.ravel().take(ff) < t[rr]) * DAY_MIN
+            opt["promised"][m_code, rr] = np.ceil(best[ok] - 1e-6)
+            opt["cost"][m_code, rr] = scost.ravel().take(ff)
+            opt["co2"][m_code, rr] = sco2.ravel().take(ff)
+            opt["source"][m_code, rr] = ssrc.ravel().take(ff)
+            if sready is not None and sleave is not None:
+                opt["handoff"][m_code, rr] = ssite.ravel().take(ff)
+                opt["ready"][m_code, rr] = sready.ravel().take(ff) + late
+                opt["leave_fc"][m_code, rr] = sleave.ravel().take(ff) + late
+            opt["depart"][m_code, rr] = sdep.ravel().take(ff) + late
+            opt["first"][m_code, rr] = opt["depart"][m_code, rr] + sstem.ravel().take(ff)
+            moved[pick[ok]] = True
+        opt["_moved"] = rows[moved]
+        return moved
 
     def promise_arrays(
         self,
@@ -1167,6 +1229,10 @@ class PromiseEngine:
                                  items=items, stock=stock)
         slips = None
         if capacity:
+            opt_any: dict[str, Any] = opt
+            opt_any["_dest"] = dest or self.dest
+            opt_any["_rows"] = np.asarray(dest_rows, dtype=np.int64)
+            opt_any["_stock"] = stock
             meets, chosen, slips = self._bind_capacity(opt, tier, t, policy)
         else:
             meets, chosen = self.choose(opt["promised"], opt["cost"], tier, t, policy)

@@ -50,6 +50,7 @@ from hinterland.promise.reference import (
     Option,
     Reference,
     RefOrder,
+    _whole,
     choose,
     deadline_min,
 )
@@ -314,6 +315,16 @@ def _slipped(acceptable: list[Option], p: float, c: int, r: int, s: int, h: int
             later = frozenset(x + days * 1440 for x in o.promised)
             if dataclasses.replace(o, promised=later).matches(p, c, r, s, h):
                 return dataclasses.replace(o, promised=later)
+        # Another of the nearest sites (its slot, possibly days later), taken because the
+        # first was full: the time and sites are re-derived; the cost is that site's.
+        if r == Reason.OK and math.isfinite(p):
+            for alt_p, alt_s, alt_h in o.alternatives:
+                if (alt_s, alt_h) != (s, h) and not (alt_h == -1 and alt_s == s):
+                    continue
+                for days in (0, 1, 2, 3):
+                    if int(p) in _whole(alt_p + days * 1440):
+                        return dataclasses.replace(o, promised=frozenset({int(p)}),
+                                                   cost=frozenset({c}), source=s, handoff=h)
     return None
 
 

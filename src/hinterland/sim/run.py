@@ -402,49 +402,69 @@ def engine_state(engine: PromiseEngine, zr: np.ndarray) -> np.ndarray:
 
 def _routes(parcels: pd.DataFrame, engine: PromiseEngine, model: OperatingModel
             ) -> pd.DataFrame:
-    """Van routes per station, day and wave by the van rule: how many routes carry the
-    parcels, their km, driver hours, cost and CO2 (the continuous approximation).
-
-    Per station-day-wave: stops = parcels / parcels per stop; the mean stem of its
-    parcels; routes = ceil(stops / the stops one route can carry at that stem,
-    :meth:`~hinterland.operations.vans.VanFleet.route`); km = 2 x stem km a route +
-    the gap between stops; one driver shift per route.
+    """Van routes per station, day and wave from the calibrated continuous approximation
+    (:func:`hinterland.operations.route_length.route_estimate`): stops = parcels / parcels
+    per stop, spread over the equivalent area of the ZIP areas they go to
+    (:func:`~hinterland.operations.route_length.equivalent_area_km2` over each area's
+    land), the stem to the nearest of them; the van's capacity, shift, load, break and
+    service from the operating model, speed and circuity from its travel model. One
+    driver shift per route.
     """
-    van = model.van
+    from hinterland.data import zip_areas
+    from hinterland.operations.route_length import route_estimate
+
+    van, travel = model.van, model.travel
     cols = ["route_id", "site_id", "day", "parcels", "stops", "routes", "km", "driver_h",
             "cost_usd", "co2_kg"]
     v = parcels[parcels["route_id"].astype(str) != ""]
     if v.empty:
         return pd.DataFrame(columns=cols)
     fac = engine.sites.facilities
-    pos = pd.Index(engine.facility_ids.astype(str)).get_indexer(v["site_id"].astype(str))
-    zpos = pd.Index(engine.zips["zip"]).get_indexer(v["zip"].astype(str))
-    rur = v["rurality"].astype(str).to_numpy()
+    land = zip_areas().set_index("zip")["land_km2"]
+    per_zip = v.groupby([v["route_id"].astype(str), v["zip"].astype(str)], sort=True).agg(
+        parcels=("parcel_id", "size"), site_id=("site_id", "first"), day=("day", "first"),
+        rur=("rurality", "first"))
+    rid = per_zip.index.get_level_values(0).to_numpy()
+    zipc = per_zip.index.get_level_values(1).to_numpy()
+    pos = pd.Index(engine.facility_ids.astype(str)).get_indexer(per_zip["site_id"].astype(str))
+    zpos = pd.Index(engine.zips["zip"]).get_indexer(zipc)
+    rur = per_zip["rur"].astype(str).to_numpy()
     gc = haversine_km(engine.zips["lat"].to_numpy()[zpos], engine.zips["lon"].to_numpy()[zpos],
                       fac["lat"].to_numpy()[pos], fac["lon"].to_numpy()[pos])
-    km = engine.travel.road_km(gc, rur)
-    g = pd.DataFrame({"route_id": v["route_id"].astype(str).to_numpy(),
-                      "site_id": v["site_id"].to_numpy(), "day": v["day"].to_numpy(),
-                      "km": km, "min": engine.travel.drive_min(km, rur), "rur": rur})
-    agg = g.groupby("route_id", sort=True).agg(
-        site_id=("site_id", "first"), day=("day", "first"), parcels=("km", "size"),
-        km_stem=("km", "mean"), stem=("min", "mean"), rur=("rur", "first"))
-    stops = np.ceil(agg["parcels"].to_numpy() / van.parcels_per_stop)
-    ok, _, per_route = van.route(agg["stem"].to_numpy(), van.waves_min[0],
-                                 agg["rur"].to_numpy())
-    full = np.floor(van.capacity_parcels / van.parcels_per_stop)
-    per_route = np.where(ok & (per_route > 0), per_route, full)
-    routes = np.ceil(stops / np.maximum(per_route, 1.0))
-    gap_km, _ = van.stop_gap(agg["rur"].to_numpy())
-    route_km = routes * 2.0 * agg["km_stem"].to_numpy() + stops * gap_km
-    hours = routes * van.shift_min / 60.0  # one driver shift per route
-    cost = (hours * float(van.cost_per_hour_usd) + route_km * float(van.cost_per_km_usd)
+    n_z = per_zip["parcels"].to_numpy() / van.parcels_per_stop
+    a_z = np.maximum(land.reindex(zipc).to_numpy(float), 0.01)
+    frame = pd.DataFrame({"route_id": rid, "span": np.sqrt(n_z * a_z), "stops": n_z,
+                          "parcels": per_zip["parcels"].to_numpy(),
+                          "stem": travel.road_km(gc, rur),
+                          "site_id": per_zip["site_id"].to_numpy(),
+                          "day": per_zip["day"].to_numpy(), "rur": rur})
+    g = frame.groupby("route_id", sort=True).agg(
+        span=("span", "sum"), stops=("stops", "sum"), parcels=("parcels", "sum"),
+        stem=("stem", "min"), site_id=("site_id", "first"), day=("day", "first"),
+        rur=("rur", "first"))
+    stops = np.ceil(g["stops"].to_numpy())
+    # equivalent uniform area of the route group's ZIP areas, (sum sqrt(n_z A_z))^2 / n
+    # (:func:`~hinterland.operations.route_length.equivalent_area_km2`, grouped)
+    area = g["span"].to_numpy() ** 2 / np.maximum(g["stops"].to_numpy(), 1e-9)
+    codes = pd.Categorical(g["rur"], categories=list(travel.speed_kmh)).codes
+    speed = np.array(list(travel.speed_kmh.values()))[np.maximum(codes, 0)]
+    circ = np.array(list(travel.circuity.values()))[np.maximum(codes, 0)]
+    est = route_estimate(
+        np.maximum(stops, 1.0), g["parcels"].to_numpy(float), np.maximum(area, 1e-6),
+        g["stem"].to_numpy(), capacity=van.capacity_parcels, shift_min=van.shift_min,
+        load_min=van.load_min, break_min=van.break_min, stop_service_min=van.stop_service_min,
+        parcel_service_min=van.parcel_service_min, speed_kmh=speed, circuity=circ)
+    routes = np.maximum(np.asarray(est.routes, dtype=float),
+                        np.ceil(g["parcels"].to_numpy() / van.capacity_parcels))
+    km = np.asarray(est.km, dtype=float)
+    hours = routes * van.shift_min / 60.0
+    cost = (hours * float(van.cost_per_hour_usd) + km * float(van.cost_per_km_usd)
             + stops * float(van.cost_per_stop_usd) + routes * float(van.fixed_cost_per_day_usd))
-    return pd.DataFrame({"route_id": agg.index.to_numpy(), "site_id": agg["site_id"].to_numpy(),
-                         "day": agg["day"].to_numpy(), "parcels": agg["parcels"].to_numpy(),
+    return pd.DataFrame({"route_id": g.index.to_numpy(), "site_id": g["site_id"].to_numpy(),
+                         "day": g["day"].to_numpy(), "parcels": g["parcels"].to_numpy(),
                          "stops": stops.astype(int), "routes": routes.astype(int),
-                         "km": route_km, "driver_h": hours, "cost_usd": cost,
-                         "co2_kg": route_km * van.co2_kg_per_km}, columns=cols)
+                         "km": km, "driver_h": hours, "cost_usd": cost,
+                         "co2_kg": km * van.co2_kg_per_km}, columns=cols)
 
 
 def _events(parcels: pd.DataFrame, p: pd.DataFrame, engine: PromiseEngine) -> pd.DataFrame:

@@ -70,3 +70,58 @@ def test_hours_are_per_site() -> None:
     assert o.shape == c.shape == (2,)
     assert o[0] == pytest.approx(10 * 60 + 58, abs=4) and c[0] == pytest.approx(880, abs=4)
     assert o[1] == pytest.approx(480, abs=4) and c[1] == pytest.approx(16 * 60 + 33, abs=8)
+
+
+def test_hours_keep_seconds_of_sunrise_and_sunset() -> None:
+    from zoneinfo import ZoneInfo
+
+    from astral import Observer
+    from astral.sun import sun
+
+    date = dt.date(2025, 12, 21)
+    s = sun(Observer(64.8378, -147.7164), date, tzinfo=ZoneInfo("America/Anchorage"))
+    rise = s["sunrise"].hour * 60 + s["sunrise"].minute + s["sunrise"].second / 60
+    set_ = s["sunset"].hour * 60 + s["sunset"].minute + s["sunset"].second / 60
+    assert s["sunrise"].second or s["sunset"].second  # seconds matter in this case
+    o, c = _hours(64.8378, -147.7164, "America/Anchorage", date)
+    assert o == pytest.approx(rise, abs=1e-9) and c == pytest.approx(set_, abs=1e-9)
+
+
+def test_hours_go_on_after_a_polar_site() -> None:
+    o, c = DroneFleet().hours([71.2906, 64.8378, 71.2906], [-156.7887, -147.7164, -156.7887],
+                              ["America/Anchorage"] * 3, dt.date(2025, 12, 21))
+    assert c[0] == o[0] and c[2] == o[2]  # polar night: no flying
+    assert o[1] == pytest.approx(658, abs=4) and c[1] == pytest.approx(880, abs=4)
+    o, c = DroneFleet().hours([71.2906, 64.8378], [-156.7887, -147.7164],
+                              ["America/Anchorage"] * 2, dt.date(2025, 6, 21))
+    assert (o[0], c[0]) == (480.0, 1200.0)  # polar day: the configured hours
+    with pytest.raises(ValueError):
+        DroneFleet().hours([64.8], [-147.7, -147.8], ["America/Anchorage"], dt.date(2025, 6, 1))
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [({"payload_kg": 0.0}, "drone payload_kg must be > 0, got 0.0"),
+     ({"speed_kmh": float("nan")}, "drone speed_kmh must be > 0, got nan"),
+     ({"prep_min": -1.0}, "drone prep_min must be finite and >= 0, got -1.0"),
+     ({"co2_kg_per_km": float("inf")}, "drone co2_kg_per_km must be finite and >= 0, got inf"),
+     ({"open_min": 600.0, "close_min": 600.0},
+      "drone hours need 0 <= open_min < close_min <= 1440"),
+     ({"availability": 2.0}, "drone availability must be within 0..1, got 2.0"),
+     ({"cost_per_delivery_usd": "-0.01"}, "drone cost_per_delivery_usd must be >= 0, got -0.01"),
+     ({"cost_per_delivery_usd": "six"}, "drone cost_per_delivery_usd: 'six' is not a decimal")],
+)
+def test_refusals_name_the_field(kw: dict[str, object], message: str) -> None:
+    import re
+
+    with pytest.raises(Exception, match="^" + re.escape(message)):
+        DroneFleet(**kw)  # type: ignore[arg-type]
+
+
+def test_cost_is_kept_as_exact_cents() -> None:
+    from decimal import Decimal
+
+    d = DroneFleet(cost_per_delivery_usd="6.5")  # type: ignore[arg-type]
+    assert d.cost_per_delivery_usd == Decimal("6.50")
+    assert isinstance(d.cost_per_delivery_usd, Decimal)
+    assert str(d.cost_per_delivery_usd) == "6.50"

@@ -7,6 +7,9 @@ Usage::
         [--peer-time-limit 300] [--peer-p 50] [--no-peer] [--out results.csv]
         [--coverage radius|promise] [--target next_day,same_day] [--order-time 12:00]
         [--profile-pairs]
+    python benchmarks/mclp_national.py [DATA_DIR] --design-mixed [--stations 2000]
+        [--budget-usd 300e6] [--capacity 2000] [--target next_day] [--time-limit 300]
+        [--gap 0.005]
 
 ``DATA_DIR`` is a hinterland data mirror (default ``$HINTERLAND_DATA_DIR``). Demand:
 every ZIP area, weighted by population. Candidates: the ``--candidates`` most
@@ -31,6 +34,15 @@ already give that tier count as covered by existing sites. It prints
 pairs_seconds,existing_rows`` (``pairs_seconds``: promise coverage of the existing
 sites plus the pair building); ``--profile-pairs`` prints the pair building's
 profile (top functions by cumulative time) to stderr. No peer runs in this mode.
+
+``--design-mixed`` runs :func:`hinterland.network.design.design` nationally with a
+budget over mixed kinds and a capacity per new site: existing sites are the default
+network's fulfillment centers and synthetic stations, hubs and drone sites;
+candidates are new delivery stations at the ``--stations`` most populous ZIP-area
+centroids, a hybrid-hub upgrade of every existing station, and every partner post
+office of the default network. It prints one line
+(``target,stations,upgrades,post_offices,budget_usd,capacity_per_day,objective,bound,
+gap,solver_seconds,design_seconds,status,chosen_by_kind``).
 """
 
 from __future__ import annotations
@@ -132,6 +144,65 @@ def _run_promise(args: argparse.Namespace) -> int:
                 f"{c.seconds:.2f},{status},{size},{pair_s:.2f},{len(existing_rows)}",
                 flush=True,
             )
+            stats = json.dumps(res.stats.to_dict())
+            print(f"# stats promise {target} p={p}: {stats}", file=sys.stderr, flush=True)
+    return 0
+
+
+def _run_mixed(args: argparse.Namespace) -> int:
+    """The budgeted mixed-kind national design with a capacity (``--design-mixed``)."""
+    import pandas as pd
+
+    from hinterland.data import zip_areas
+    from hinterland.network.default_network import (
+        fulfillment_centers,
+        partner_post_offices,
+        synthetic_sites,
+    )
+    from hinterland.network.design import DesignSpec, design, upgrade_candidates
+
+    z = zip_areas().reset_index(drop=True)
+    cols = ["id", "kind", "lat", "lon", "holds_inventory"]
+    existing = pd.concat([fulfillment_centers()[cols], synthetic_sites(z)[cols]], ignore_index=True)
+    top = z.nlargest(args.stations, "population")
+    stations = pd.DataFrame(
+        {
+            "id": "zip-" + top["zip"].astype(str),
+            "kind": "delivery_station",
+            "lat": top["lat"].to_numpy(float),
+            "lon": top["lon"].to_numpy(float),
+            "holds_inventory": False,
+        }
+    )
+    upgrades = upgrade_candidates(existing)
+    offices = partner_post_offices()[cols]
+    cands = pd.concat([stations, upgrades, offices], ignore_index=True)
+    target = args.target.split(",")[0]
+    spec = DesignSpec(
+        target_class=target,
+        max_count=len(cands),
+        budget_usd=args.budget_usd,
+        capacity_per_day=args.capacity,
+        time_limit=args.time_limit,
+        mip_gap=args.gap,
+        threads=args.threads,
+    )
+    t0 = time.perf_counter()
+    res = design(z, cands, existing, spec)
+    wall = time.perf_counter() - t0
+    c = res.certificate
+    status = c.status if c.verified else f"{c.status}_UNVERIFIED"
+    kinds = ";".join(f"{k}={v}" for k, v in res.sites["kind"].value_counts().sort_index().items())
+    print(
+        "target,stations,upgrades,post_offices,budget_usd,capacity_per_day,objective,bound,gap,"
+        "solver_seconds,design_seconds,status,chosen_by_kind"
+    )
+    print(
+        f"{target},{len(stations)},{len(upgrades)},{len(offices)},{args.budget_usd:.0f},"
+        f"{args.capacity:g},{c.objective:.0f},{c.bound:.0f},{c.gap:.6f},{c.seconds:.2f},"
+        f"{wall:.2f},{status},{kinds}",
+        flush=True,
+    )
     return 0
 
 
@@ -171,6 +242,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--target", default="next_day,same_day", help="tiers (promise coverage)")
     ap.add_argument("--order-time", default="12:00", help="local order time (promise coverage)")
     ap.add_argument("--profile-pairs", action="store_true")
+    ap.add_argument("--design-mixed", action="store_true")
+    ap.add_argument("--stations", type=int, default=2000, help="new-station candidates (mixed)")
+    ap.add_argument("--budget-usd", type=float, default=300e6, help="budget (mixed)")
+    ap.add_argument("--capacity", type=float, default=2000.0, help="parcels/day per new site")
     ap.add_argument("--spopt-one", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.data_dir:
@@ -179,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
         n_c, rad, p, lim = args.spopt_one
         _spopt_one(int(n_c), float(rad), int(p), float(lim))
         return 0
+    if args.design_mixed:
+        return _run_mixed(args)
     if args.coverage == "promise":
         return _run_promise(args)
     from hinterland.network.maxcover import solve_max_coverage

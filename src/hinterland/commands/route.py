@@ -18,6 +18,7 @@ from hinterland.commands._common import (
     print_table,
 )
 from hinterland.commands._options import number
+from hinterland.commands._scenario import ScenarioOpt, operating_model
 from hinterland.core.errors import InputError
 from hinterland.io import Outputs, check_output_dir, read_table
 
@@ -182,6 +183,7 @@ def route(
         bool, typer.Option("--allow-early", help="Deliver today parcels promised for later.")
     ] = False,
     out: Annotated[Path | None, typer.Option(help="Folder for all outputs.")] = None,
+    scenario: ScenarioOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Plan one station day of van routes, verify them and write sheets, load plan, map."""
@@ -222,10 +224,12 @@ def route(
             "route",
             "give --county FIPS (generated day), --stops-file FILE or --parcels-file FILE",
         )
+    model = operating_model(scenario)
     fleet = (
-        _read_table(fleet_file, str(fleet_file)) if fleet_file else default_fleet(vans, step_vans)
+        _read_table(fleet_file, str(fleet_file)) if fleet_file
+        else default_fleet(vans, step_vans, operations=model)
     )
-    params = RoutingParams(drone_queue=drones, allow_early=allow_early)
+    params = RoutingParams(drone_queue=drones, allow_early=allow_early, operations=model)
     t0 = time.perf_counter()
     build = build_problem_from_parcels if parcels_file is not None else build_problem
     problem = build(table, fleet, st, params=params, source=source)

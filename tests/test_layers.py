@@ -27,8 +27,6 @@ KNOWN_CYCLES: dict[frozenset[str], str] = {
     frozenset({"hinterland.store.db", "hinterland.store.ledger"}):
         "store.db.create_all imports store.ledger to register its tables (issue 14: "
         "one models module)",
-    frozenset({"hinterland.demand.forecast", "hinterland.demand.global_model"}):
-        "forecast_panel imports global_forecast; global_model imports GLOBAL_MODEL",
 }
 
 

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from hinterland.core.errors import HinterlandError
+from hinterland.demand.global_model import GLOBAL_MODEL as _GLOBAL_MODEL_NAME
 
 #: Models available by name. Intermittent-demand models follow Croston (1972),
 #: Syntetos & Boylan (2005, SBA), Teunter-Syntetos-Babai (2011, TSB), Nikolopoulos
@@ -48,7 +49,7 @@ DEFAULT_MODELS: tuple[str, ...] = MODEL_NAMES
 
 #: The global LightGBM model (:mod:`hinterland.demand.global_model`); not a
 #: statsforecast model, but accepted wherever a model name is.
-GLOBAL_MODEL = "GlobalLightGBM"
+GLOBAL_MODEL = _GLOBAL_MODEL_NAME
 
 #: Candidates of the selection with the global model.
 MODELS_WITH_GLOBAL: tuple[str, ...] = (*MODEL_NAMES, GLOBAL_MODEL)

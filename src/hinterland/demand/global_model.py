@@ -48,7 +48,10 @@ import pandas as pd
 from numba import njit
 
 from hinterland.core.errors import HinterlandError
-from hinterland.demand.forecast import GLOBAL_MODEL
+
+#: Name of the global model among the candidates of the selection (also
+#: :data:`hinterland.demand.forecast.GLOBAL_MODEL`).
+GLOBAL_MODEL = "GlobalLightGBM"
 
 __all__ = ["GLOBAL_MODEL", "GlobalModelConfig", "global_forecast", "training_frame"]
 

@@ -53,7 +53,7 @@ MONEY_COLUMNS: tuple[str, ...] = ("shipping_fee_usd", "fee_usd", "revenue_share_
                                   "premises_fee_usd", "total_usd")
 STATEMENT_COLUMNS: tuple[str, ...] = ("partner", "date", "parcels", *MONEY_COLUMNS)
 #: Largest shipping fee a ledger line may carry, USD (keeps every sum of cents in 64 bits).
-MAX_SHIPPING_FEE_USD = Decimal("10000000.00")
+MAX_SHIPPING_FEE_USD = Decimal("1000000000000.00")
 
 
 def parse_date(value: str, *, source: str = "date") -> str:

@@ -23,11 +23,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "hinterland"
 
 #: Cycles that exist today, each with the work that removes it. The test fails on
 #: any other cycle and warns about an entry here that no longer exists (delete it).
-KNOWN_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"hinterland.store.db", "hinterland.store.ledger"}):
-        "store.db.create_all imports store.ledger to register its tables (issue 14: "
-        "one models module)",
-}
+KNOWN_CYCLES: dict[frozenset[str], str] = {}
 
 
 def module_names(src: Path = SRC) -> dict[str, tuple[Path, bool]]:

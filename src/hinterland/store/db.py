@@ -16,16 +16,14 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.orm import Session
 
 from hinterland.core.errors import HinterlandError
+from hinterland.store.models import Base
 
 ENV_VAR = "HINTERLAND_DB_URL"
 DEFAULT_URL = "sqlite:///hinterland.sqlite"
 
-
-class Base(DeclarativeBase):
-    """Declarative base of every hinterland table."""
 
 
 def database_url(url: str | None = None) -> str:
@@ -87,9 +85,6 @@ def make_engine(url: str | None = None) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
-
-    # Import table modules so their classes register with Base before create_all.
-    from hinterland.store import ledger  # noqa: F401
 
     try:
         Base.metadata.create_all(engine)

@@ -29,19 +29,9 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import (
-    BigInteger,
-    Float,
-    Integer,
-    String,
-    UniqueConstraint,
-    delete,
-    func,
-    select,
-    text,
-)
+from sqlalchemy import String, delete, func, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
 from hinterland.carriers.settlement import (
     LEDGER_COLUMNS,
@@ -51,47 +41,12 @@ from hinterland.carriers.settlement import (
 )
 from hinterland.core.errors import InputError
 from hinterland.core.money import from_cents, to_cents
-from hinterland.store.db import Base, session_scope
+from hinterland.store.db import session_scope
+from hinterland.store.models import PartnerParcel, PartnerStatement
 
 _CENTS = {c: c.replace("_usd", "_cents") for c in MONEY_COLUMNS}
 #: PostgreSQL advisory lock key held by every :func:`settle_day` transaction.
 LOCK_KEY = 0x68696E7465726C64  # "hinterld"
-
-
-class PartnerParcel(Base):
-    """One parcel line of the partner ledger."""
-
-    __tablename__ = "partner_parcels"
-    __table_args__ = (UniqueConstraint("partner", "parcel_id", name="uq_partner_parcel"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    partner: Mapped[str] = mapped_column(String(64), index=True)
-    parcel_id: Mapped[str] = mapped_column(String(128))
-    date: Mapped[str] = mapped_column(String(10), index=True)
-    zip: Mapped[str] = mapped_column(String(5))
-    office_id: Mapped[str] = mapped_column(String(128))
-    weight_kg: Mapped[float] = mapped_column(Float)
-    service: Mapped[str] = mapped_column(String(32))
-    shipping_fee_cents: Mapped[int] = mapped_column(BigInteger)
-    fee_cents: Mapped[int] = mapped_column(BigInteger)
-    revenue_share_cents: Mapped[int] = mapped_column(BigInteger)
-    premises_fee_cents: Mapped[int] = mapped_column(BigInteger)
-    total_cents: Mapped[int] = mapped_column(BigInteger)
-
-
-class PartnerStatement(Base):
-    """A daily statement of one partner."""
-
-    __tablename__ = "partner_statements"
-
-    partner: Mapped[str] = mapped_column(String(64), primary_key=True)
-    date: Mapped[str] = mapped_column(String(10), primary_key=True)
-    parcels: Mapped[int] = mapped_column(Integer)
-    shipping_fee_cents: Mapped[int] = mapped_column(BigInteger)
-    fee_cents: Mapped[int] = mapped_column(BigInteger)
-    revenue_share_cents: Mapped[int] = mapped_column(BigInteger)
-    premises_fee_cents: Mapped[int] = mapped_column(BigInteger)
-    total_cents: Mapped[int] = mapped_column(BigInteger)
 
 
 #: Called with the day's statements and ledger lines just before the commit.

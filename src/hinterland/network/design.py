@@ -505,7 +505,8 @@ def _coverage_pairs(
     far = a.travel.within(zips, cands, radius_km=reach_km)
     pts = np.concatenate([near["point"].to_numpy(), far["point"].to_numpy()])
     cen = np.concatenate([near["centre"].to_numpy(), far["centre"].to_numpy()])
-    key = np.unique(pts.astype(np.int64) * len(cands) + cen)
+    key = np.sort(pts.astype(np.int64) * len(cands) + cen)  # sort-based unique: fast
+    key = key[np.r_[True, key[1:] != key[:-1]]] if key.size else key
     pts, cen = key // len(cands), key % len(cands)
     tiers = pair_tiers(engine, pts, cen, spec.order_min)
     ok = tiers <= target

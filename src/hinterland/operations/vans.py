@@ -66,6 +66,9 @@ def _codes(rurality: ArrayLike | str | None, shape: tuple[int, ...]) -> NDArray[
     if rurality is None or isinstance(rurality, str):
         code = RURALITY_CLASSES.index(rurality) if rurality in RURALITY_CLASSES else default
         return np.full(shape, code, np.int64)
+    raw = np.asarray(rurality)
+    if np.issubdtype(raw.dtype, np.integer):  # already codes into RURALITY_CLASSES
+        return np.broadcast_to(np.where(raw < 0, default, raw).astype(np.int64), shape)
     arr = np.asarray(rurality, dtype=object)
     codes = np.asarray(pd.Categorical(arr.ravel(), categories=list(RURALITY_CLASSES)).codes,
                        dtype=np.int64)
@@ -180,7 +183,8 @@ class VanFleet:
         departure_min
             The wave's departure, minutes on the clock the result is wanted in.
         rurality
-            Rurality class of the delivery area (sets the drive between stops).
+            Rurality class of the delivery area (sets the drive between stops): names,
+            or integer codes into :data:`~hinterland.data.rurality.RURALITY_CLASSES`.
 
         Returns
         -------

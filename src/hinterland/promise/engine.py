@@ -567,6 +567,7 @@ class PromiseEngine:
             self.zips["time_zone"] = time_zones(self.zips["lat"].to_numpy(),
                                                 self.zips["lon"].to_numpy())
         self.zip_offset = utc_offset_min(self.zips["time_zone"].to_numpy(), date)
+        self._zip_rur_code = _rurality_codes(self.zips["rurality"].to_numpy())
         self._zip_index = pd.Index(self.zips["zip"].to_numpy())
         #: ZIP code -> row, for one-order lookups (the API).
         self.zip_position: dict[str, int] = {z: i for i, z in enumerate(self.zips["zip"])}
@@ -657,6 +658,7 @@ class PromiseEngine:
             zrow = np.asarray(service_rows, dtype=np.int64)
         d.offset = offset = self.zip_offset[zrow]
         rur_k = np.broadcast_to(rur, (k, n))
+        rur_code = np.broadcast_to(_rurality_codes(rur), (k, n))  # for the van rule
         road, drive = self.travel.road_km, self.travel.drive_min
 
         # hub_van: the earliest of the k nearest stocked van sites, per wave ---------------------
@@ -665,7 +667,7 @@ class PromiseEngine:
         km = road(gc, rur_k)
         stem = drive(km, rur_k)
         shift = self._shift(offset[None], rows)
-        prom, cut = md.hub_van_slots(m, stem, rur_k, shift)
+        prom, cut = md.hub_van_slots(m, stem, rur_code, shift)
         dep = md.hub_van_departures(m, shift)
         w = prom.shape[0]
         cost = (to_cents(m.hub.handling_usd)
@@ -695,8 +697,8 @@ class PromiseEngine:
                 (k, n), np.inf)
         f_src = np.asarray(f_src, dtype=np.int64)
         ok = (rows >= 0) & (f_src >= 0)
-        lane = (m, np.where(ok, stem, np.inf), rur_k, self._shift(offset[None], rows), f_min,
-                self._shift(offset[None], f_src))
+        lane = (m, np.where(ok, stem, np.inf), rur_code, self._shift(offset[None], rows),
+                f_min, self._shift(offset[None], f_src))
         prom, cut = md.fc_van_slots(*lane)
         leave, ready, wdep = md.fc_van_timeline(*lane)
         s = prom.shape[0]
@@ -804,6 +806,7 @@ class PromiseEngine:
         inv = fac["holds_inventory"].astype(bool).to_numpy()[f]
         lat, lon = self.zips["lat"].to_numpy()[r], self.zips["lon"].to_numpy()[r]
         rur = self.zips["rurality"].to_numpy()[r]
+        rur_code = self._zip_rur_code[r]
         offset = self.zip_offset[r]
         gc = haversine_km(lat, lon, fac["lat"].to_numpy()[f], fac["lon"].to_numpy()[f])
         km = self.travel.road_km(gc, rur)
@@ -817,13 +820,14 @@ class PromiseEngine:
         vans = np.isin(kind, sorted(kinds_with("runs_vans")))
         hub = vans & np.isin(kind, sorted(kinds_with("may_hold_stock"))) & inv
         if hub.any():
-            prom, cut = md.hub_van_slots(m, stem, rur, shift)
+            prom, cut = md.hub_van_slots(m, stem, rur_code, shift)
             keep(md.at_order(prom, cut, t)[0], hub)
         feed_src, _, f_min = self._row_feed()
         f_src = np.asarray(feed_src[f], dtype=np.int64)
         f_min = f_min[f]
         if vans.any():
-            prom, cut = md.fc_van_slots(m, stem, rur, shift, f_min, self._shift(offset, f_src))
+            prom, cut = md.fc_van_slots(m, stem, rur_code, shift, f_min,
+                                        self._shift(offset, f_src))
             keep(md.at_order(prom, cut, t)[0], vans & (f_src >= 0))
         office = np.isin(kind, sorted(kinds_with("partner_handoff")))
         if office.any():

@@ -420,6 +420,44 @@ def test_bad_parcel_rows_name_row_and_column(column: str, value: str) -> None:
     assert err.value.column == column
 
 
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [("weight_kg", "40", "bad weight: parcel of 40 kg is above the partner's maximum of "
+                         "31.75 kg"),
+     ("weight_kg", "x", "bad weight: could not convert string to float: 'x'"),
+     ("weight_kg", "-1", "bad weight: '-1' is not a weight > 0 kg"),
+     ("weight_kg", "inf", "bad weight: 'inf' is not a weight > 0 kg"),
+     ("weight_kg", "0", "bad weight: '0' is not a weight > 0 kg"),
+     ("service", "ground", "service 'ground' is not one of express_24h, priority_same_day"),
+     ("shipping_fee_usd", "1.234", "shipping_fee_usd: '1.234' has sub-cent precision"),
+     ("shipping_fee_usd", "-1.00", "shipping_fee_usd must be >= 0"),
+     ("shipping_fee_usd", "1e400", "shipping_fee_usd '1e400' is not a usable amount"),
+     ("date", "2025-02-30", "'2025-02-30' is not a date YYYY-MM-DD"),
+     ("parcel_id", "", "empty parcel id")],
+)
+def test_bad_parcel_rows_say_file_row_column_and_why(column: str, value: str,
+                                                    reason: str) -> None:
+    good = {"parcel_id": "a", "date": "2025-03-04", "zip": "69201", "office_id": "PO-1",
+            "weight_kg": "1", "service": "express_24h", "shipping_fee_usd": "2.99"}
+    table = pd.DataFrame([good, {**good, "parcel_id": "b", column: value}])
+    with pytest.raises(InputError) as err:
+        ledger_lines(table, source="p.csv")
+    assert str(err.value) == f"p.csv, row 2, column '{column}': {reason}"
+    assert (err.value.row, err.value.column) == (2, column)
+
+
+def test_missing_columns_and_terms_are_named() -> None:
+    good = {"parcel_id": "a", "date": "2025-03-04", "zip": "69201", "office_id": "PO-1",
+            "weight_kg": "1", "service": "express_24h", "shipping_fee_usd": "2.99"}
+    with pytest.raises(InputError) as err:
+        ledger_lines(pd.DataFrame([good]).drop(columns=["zip", "service"]), source="p.csv")
+    assert str(err.value) == "p.csv, column 'zip': missing column(s): zip, service"
+    with pytest.raises(InputError, match=r"^parcels, "):
+        ledger_lines(pd.DataFrame([good]).drop(columns=["zip"]))
+    with pytest.raises(HinterlandError, match=r"^no partner terms given$"):
+        ledger_lines(pd.DataFrame([good]), {})
+
+
 def test_duplicate_parcel_is_refused() -> None:
     row = {"parcel_id": "a", "date": "2025-03-04", "zip": "69201", "office_id": "PO-1",
            "weight_kg": "1", "service": "express_24h", "shipping_fee_usd": "2.99"}

@@ -23,6 +23,7 @@ from hinterland.carriers.settlement import (
     MONEY_COLUMNS,
     STATEMENT_COLUMNS,
     billable_pounds,
+    check_places,
     reconcile,
 )
 from hinterland.core.errors import HinterlandError, InputError
@@ -456,6 +457,22 @@ def test_missing_columns_and_terms_are_named() -> None:
         ledger_lines(pd.DataFrame([good]).drop(columns=["zip"]))
     with pytest.raises(HinterlandError, match=r"^no partner terms given$"):
         ledger_lines(pd.DataFrame([good]), {})
+
+
+def test_unknown_zip_or_office_is_named() -> None:
+    table = pd.DataFrame({"zip": ["69201", " 89049", "69201"],
+                          "office_id": ["PO-1", "PO-2 ", "PO-1"]})
+    check_places(table, {"69201", "89049"}, {"PO-1", "PO-2"})  # stripped before the look-up
+    with pytest.raises(InputError) as err:
+        check_places(table.assign(zip=["69201", "69201", "00000"]), {"69201"},
+                     {"PO-1", "PO-2"}, source="p.csv")
+    assert str(err.value) == "p.csv, row 3, column 'zip': unknown ZIP area '00000'"
+    with pytest.raises(InputError) as err:
+        check_places(table, {"69201", "89049"}, {"PO-1"})
+    assert str(err.value) == ("parcels, row 2, column 'office_id': unknown partner office "
+                              "'PO-2 ' (not a partner_post_office of the network)")
+    assert (err.value.row, err.value.column) == (2, "office_id")
+    check_places(table.iloc[:0], set(), set())  # nothing to check: nothing refused
 
 
 def test_duplicate_parcel_is_refused() -> None:

@@ -43,7 +43,7 @@ def random_orders(n: int, seed: int, *, points: float = 0.1) -> pd.DataFrame:
     return pd.DataFrame({
         "order_id": [f"r{seed}-{i}" for i in range(n)],
         "destination_zip": np.where(pt, "", z["zip"].to_numpy()[rows]),
-        "lat": lat, "lon": lon,
+        "lat": np.where(pt, lat, np.nan), "lon": np.where(pt, lon, np.nan),  # ZIP or point
         "weight_kg": rng.choice([0.3, 1.0, 2.2, 2.3, 5.0, 14.02, 22.6, 25.0, 31.7, 33.0], n),
         "order_time": [f"2026-03-04T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
                        for s in secs],

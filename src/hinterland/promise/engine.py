@@ -77,6 +77,7 @@ from hinterland.operations.model import DEFAULT_SHIPPING_FEE_USD, OperatingModel
 from hinterland.operations.postal import check_service_table, service_areas
 from hinterland.promise import modes as md
 from hinterland.promise.modes import MODE_CARRIER, MODES
+from hinterland.promise.orders_check import check_orders
 
 __all__ = [
     "DEFAULT_SHIPPING_FEE_USD",
@@ -1459,6 +1460,9 @@ def parse_orders(orders: pd.DataFrame, engine: PromiseEngine, *, source: str = "
     UnknownZipError
         A ZIP that is not a ZIP area.
     """
+    # The table-wide rules the CLI and the API apply (one validation layer); a library
+    # caller may carry columns of its own.
+    check_orders(orders, source=source, allow_extra=True)
     n = len(orders)
     cols = set(orders.columns)
     if n == 0:

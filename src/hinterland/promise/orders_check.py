@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from hinterland.core.errors import InputError
+from hinterland.core.vocabulary import TIERS
 from hinterland.network.facilities import check_us_soil
 
 __all__ = ["MAX_FEE_USD", "MAX_WEIGHT_KG", "ORDER_COLUMNS", "check_orders", "check_points"]
@@ -159,7 +160,6 @@ def check_orders(orders: pd.DataFrame, *, source: str = "orders", allow_extra: b
     if "tier" in cols:
         blank = ~_present(orders["tier"])
         if blank.any():
-            from hinterland.promise.engine import TIERS
 
             raise InputError(source, f"empty tier (one of {', '.join(TIERS)})",
                              row=int(np.argmax(blank)) + 1, column="tier")

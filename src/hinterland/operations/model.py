@@ -65,31 +65,35 @@ def _minutes(name: str, value: float, *, lo: float = 0.0, hi: float = np.inf) ->
 
 
 @dataclass(frozen=True)
-class HubOps:
+class _PickOps:
+    """A site that picks and packs from stock: pick minutes and handling per parcel."""
+
+    pick_min: float
+    handling_usd: Decimal
+
+    def __post_init__(self) -> None:
+        label = type(self).__name__.removesuffix("Ops").lower()
+        _minutes(f"{label} pick_min", self.pick_min, hi=1440)
+        fee = usd(self.handling_usd, name=f"{label} handling_usd")
+        if fee < 0:
+            raise HinterlandError(f"{label} handling_usd must be >= 0")
+        object.__setattr__(self, "handling_usd", fee)
+
+
+@dataclass(frozen=True)
+class HubOps(_PickOps):
     """Same-day operations of a site holding stock and running vans (hub, store)."""
 
     pick_min: float = 30.0
     handling_usd: Decimal = field(default_factory=lambda: Decimal("1.80"))
 
-    def __post_init__(self) -> None:
-        _minutes("hub pick_min", self.pick_min, hi=1440)
-        object.__setattr__(self, "handling_usd", usd(self.handling_usd, name="hub handling_usd"))
-        if self.handling_usd < 0:
-            raise HinterlandError("hub handling_usd must be >= 0")
-
 
 @dataclass(frozen=True)
-class FcOps:
+class FcOps(_PickOps):
     """Fulfillment-center operations: pick and pack before the line-haul leaves."""
 
     pick_min: float = 60.0
     handling_usd: Decimal = field(default_factory=lambda: Decimal("1.20"))
-
-    def __post_init__(self) -> None:
-        _minutes("fc pick_min", self.pick_min, hi=1440)
-        object.__setattr__(self, "handling_usd", usd(self.handling_usd, name="fc handling_usd"))
-        if self.handling_usd < 0:
-            raise HinterlandError("fc handling_usd must be >= 0")
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,10 @@ def test_metric_properties(a1, o1, a2, o2, a3, o3):
     d13 = float(haversine_km(a1, o1, a3, o3))
     d23 = float(haversine_km(a2, o2, a3, o3))
     assert d12 == pytest.approx(d21, abs=1e-9)
-    assert d13 <= d12 + d23 + 1e-6
-    assert 0 <= d12 <= math.pi * EARTH_RADIUS_KM + 1e-6
+    # Near antipodal points haversine's asin loses digits: about 1e-5 km of 20,000 km
+    # (hypothesis found (0, 180) via (-1, 0) to (0, 0)); a metre of slack covers it.
+    assert d13 <= d12 + d23 + 1e-3
+    assert 0 <= d12 <= math.pi * EARTH_RADIUS_KM + 1e-3
     assert float(haversine_km(a1, o1, a1, o1)) == pytest.approx(0, abs=1e-9)
 
 

@@ -7,6 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
+
+#: CI runs every property test on the same examples (a red run must mean a change, not a
+#: draw); locally the examples are random, so new cases keep being tried.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 if "HINTERLAND_DATA_DIR" not in os.environ and (SHARED_DATA / "SHA256SUMS").is_file():

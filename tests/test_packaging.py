@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import hinterland
+from hinterland.core.errors import DataFileError
 from hinterland.data import registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,17 +89,18 @@ def test_package_data_globs_match_files() -> None:
         assert list(SRC.glob(pattern)), f"package-data glob {pattern!r} matches nothing"
 
 
-def test_the_file_without_a_url_ships_in_the_package(monkeypatch: pytest.MonkeyPatch,
-                                                     tmp_path: Path) -> None:
-    bundled = [f for f in registry.REGISTRY.values() if not f.url]
-    assert bundled and all(f.packaged for f in bundled)
-    entry = bundled[0]
-    monkeypatch.setattr(registry, "data_dir", lambda: None)  # a wheel install, no mirror
-    path = registry.data_path(entry.name)
-    assert path.parent == registry.PACKAGED_DIR and path.is_file()
+def test_a_file_without_a_url_is_read_from_the_data_folder_only(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    nourl = [f for f in registry.REGISTRY.values() if not f.url]
+    assert nourl
+    entry = nourl[0]
+    monkeypatch.setattr(registry, "data_dir", lambda: None)  # no mirror, nothing to download
+    with pytest.raises(DataFileError, match="no public download URL"):
+        registry.data_path(entry.name)
     monkeypatch.setattr(registry, "data_dir", lambda: tmp_path)  # a mirror without it
-    assert registry.data_path(entry.name) == path
-
+    with pytest.raises(DataFileError, match="is missing from"):
+        registry.data_path(entry.name)
+    assert not list((SRC / "data").glob("*.csv"))  # no copy of shared data in the package
 
 def test_downloads_retry() -> None:
     assert registry._downloader().retry_if_failed == 3

@@ -13,8 +13,9 @@ Resolution order of the data folder:
 3. the pooch cache (``pooch.os_cache("hinterland")``), filled by download (three
    retries per file).
 
-A file with no public URL ships inside the package (``hinterland/data/``,
-:attr:`DataFile.packaged`) and is read from there when the data folder lacks it.
+A file with no public URL (the RUCA code labels, transcribed from the USDA xlsx) is
+read from the data folder only; without one the error says to set
+``HINTERLAND_DATA_DIR``.
 """
 
 from __future__ import annotations
@@ -31,24 +32,16 @@ from hinterland.core.errors import DataFileError
 _RAW = "https://raw.githubusercontent.com"
 
 
-#: Folder of the files that ship inside the package.
-PACKAGED_DIR = Path(__file__).resolve().parent
-
-
 @dataclass(frozen=True)
 class DataFile:
-    """One registered file: its name in the mirror, sha256, public URL and licence.
-
-    ``packaged`` names the copy inside :data:`PACKAGED_DIR` of a file that has no
-    public URL (empty for downloadable files).
-    """
+    """One registered file: its name in the mirror, sha256, public URL (empty when
+    there is none) and licence."""
 
     name: str
     sha256: str
     url: str
     licence: str
     description: str
-    packaged: str = ""
 
 
 def _gh(repo: str, commit: str, path: str) -> str:
@@ -83,7 +76,6 @@ _FILES: tuple[DataFile, ...] = (
         "",
         "public domain (transcribed from the USDA ERS RUCA xlsx)",
         "labels of the primary RUCA codes",
-        packaged="ruca2010_primary_code_descriptions.csv",
     ),
     DataFile(
         "counties/uscounties_simplemaps.csv",
@@ -268,11 +260,8 @@ def data_path(name: str) -> Path:
     if entry is None:
         raise DataFileError(f"unknown data file {name!r}; known: {', '.join(sorted(REGISTRY))}")
     folder = data_dir()
-    packaged = PACKAGED_DIR / entry.packaged if entry.packaged else None
     if folder is not None:
         path = folder / name
-        if not path.is_file() and packaged is not None:
-            path = packaged
         if not path.is_file():
             raise DataFileError(
                 f"data file {name} is missing from {folder}. Copy it from the mirror, "
@@ -280,9 +269,6 @@ def data_path(name: str) -> Path:
             )
         _check_hash(entry, path)
         return path
-    if packaged is not None:
-        _check_hash(entry, packaged)
-        return packaged
     if not entry.url:
         raise DataFileError(
             f"data file {name} has no public download URL; set {ENV_VAR} to a folder holding it"

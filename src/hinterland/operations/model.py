@@ -18,7 +18,9 @@ Site operations (minutes; local time of the site):
   first line-haul departure at least ``pick_min`` after it.
 * delivery station: line-haul freight is sorted in 60 min after the truck arrives,
   then rides the next van wave; a station sorts at most ``capacity_per_day``
-  parcels a day unless its facility row gives ``capacity_per_day``.
+  parcels a day unless its facility row gives ``capacity_per_day``; staffing
+  (for jobs per station): one associate per ``parcels_per_associate_day`` (1,000)
+  parcels plus ``fixed_staff`` (8), both assumptions.
 """
 
 from __future__ import annotations
@@ -102,9 +104,16 @@ class StationOps:
 
     sort_min: float = 60.0
     capacity_per_day: float = 9_600.0
+    parcels_per_associate_day: float = 1_000.0
+    fixed_staff: float = 8.0
 
     def __post_init__(self) -> None:
         _minutes("station sort_min", self.sort_min, hi=1440)
+        if not (self.parcels_per_associate_day > 0 and np.isfinite(self.parcels_per_associate_day)):
+            raise HinterlandError("station parcels_per_associate_day must be > 0, got "
+                                  f"{self.parcels_per_associate_day!r}")
+        if not (self.fixed_staff >= 0 and np.isfinite(self.fixed_staff)):
+            raise HinterlandError(f"station fixed_staff must be >= 0, got {self.fixed_staff!r}")
         if not (self.capacity_per_day > 0):
             raise HinterlandError(
                 f"station capacity_per_day must be > 0, got {self.capacity_per_day!r}")

@@ -152,6 +152,7 @@ class PostalPartner:
     revenue_share_pct: Decimal = field(default_factory=lambda: Decimal("10"))
     premises_fee_usd: Decimal = field(default_factory=lambda: Decimal("0.25"))
     handoff_cutoff_min: float = 9 * 60.0
+    delivery_start_min: float = 8 * 60.0
     delivery_end_min: float = 17 * 60.0
     priority_cutoff_min: float = 11 * 60.0
     priority_delivery_end_min: float = 20 * 60.0
@@ -176,7 +177,8 @@ class PostalPartner:
         object.__setattr__(self, "revenue_share_pct", pct)
         if min(self.priority_surcharge_usd, self.premises_fee_usd) < 0:
             raise HinterlandError("partner fees must be >= 0")
-        for name in ("handoff_cutoff_min", "delivery_end_min", "priority_cutoff_min",
+        for name in ("handoff_cutoff_min", "delivery_start_min", "delivery_end_min",
+                     "priority_cutoff_min",
                      "priority_delivery_end_min"):
             v = getattr(self, name)
             if not 0 <= v <= 24 * 60:

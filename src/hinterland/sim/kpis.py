@@ -9,8 +9,8 @@ drone sorties), van km and driver hours, drivers and jobs per station, CO2 per
 parcel, partner volume, parcels per year extrapolated.
 
 Jobs per station: drivers (one per route-day, averaged over the days) plus station
-associates at ``PARCELS_PER_ASSOCIATE_SHIFT`` parcels sorted per associate and day,
-plus ``STATION_FIXED_STAFF`` (management, yard, safety). Both are **assumptions**
+associates at the operating model's ``station.parcels_per_associate_day`` parcels
+sorted per associate and day, plus ``station.fixed_staff``. Both are **assumptions**
 (no public staffing ratio), stated so a planner can hold the total against the
 announced ~170 jobs per station.
 """
@@ -28,12 +28,8 @@ from hinterland.core.vocabulary import DAY_MIN
 from hinterland.geo import haversine_km
 from hinterland.sim.run import SimResult
 
-__all__ = ["PARCELS_PER_ASSOCIATE_SHIFT", "STATION_FIXED_STAFF", "kpi_table", "kpis"]
+__all__ = ["kpi_table", "kpis"]
 
-#: Parcels one station associate sorts and stages in a day (**assumption**).
-PARCELS_PER_ASSOCIATE_SHIFT = 1_000.0
-#: Staff of a station besides drivers and sorters (**assumption**).
-STATION_FIXED_STAFF = 8.0
 
 
 def _times(p: pd.DataFrame) -> dict[str, float]:
@@ -138,8 +134,8 @@ def kpis(result: SimResult) -> dict[str, Any]:
         dtype=float)
     drivers = stations.groupby(level=0).mean() if len(stations) else pd.Series(dtype=float)
     volume = done[done["carrier"] == "own_van"].groupby("site_id").size() / days
-    associates = volume / PARCELS_PER_ASSOCIATE_SHIFT
-    jobs = drivers.add(associates, fill_value=0.0) + STATION_FIXED_STAFF
+    associates = volume / m.station.parcels_per_associate_day
+    jobs = drivers.add(associates, fill_value=0.0) + m.station.fixed_staff
     total_cost = van_cost + lh_cost + float(Decimal(partner["partner_total_usd"])) + drone
     out.update({
         "cost_per_parcel_usd": total_cost / n,

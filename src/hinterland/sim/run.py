@@ -322,11 +322,12 @@ def _operate(p: pd.DataFrame, engine: PromiseEngine, model: OperatingModel, spec
     span = np.maximum(promised + slip * DAY_MIN - first, 0.0)
     stretch = np.exp(spec.route_cv * p["v"].to_numpy() - 0.5 * spec.route_cv ** 2)
     attempt = first + span * p["u"].to_numpy() * stretch
-    # Partner: delivered within its window (from 08:00, office clock ~ destination's) on
+    # Partner: delivered within its delivery window (office clock ~ destination's) on
     # the promised day; drones as promised.
     pday = np.floor(promised / DAY_MIN) * DAY_MIN
-    window = partner.delivery_end_min - 8 * 60.0
-    attempt = np.where(is_po, np.maximum(pday + 8 * 60.0 + p["u"].to_numpy() * window,
+    window = partner.delivery_end_min - partner.delivery_start_min
+    attempt = np.where(is_po, np.maximum(pday + partner.delivery_start_min
+                                         + p["u"].to_numpy() * window,
                                          depart), attempt)
     attempt = np.where(mode == "drone", promised, attempt)
     failed = (is_van | is_po) & (p["fail"].to_numpy() < spec.fail_rate)
